@@ -1,0 +1,71 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/gridwatch/gridwatch/grid"
+)
+
+// DefaultMaxImportBytes is the default cap on the data of one import.
+const DefaultMaxImportBytes = 48 << 20
+
+// Config holds the API's limits. Zero fields take defaults.
+type Config struct {
+	// MaxImportBytes caps the geojson or data field of one import
+	// (default 48 MiB). The gRPC server's own receive limit must be above
+	// it for the cap to be reached.
+	MaxImportBytes int
+	// Logger receives the internal errors whose text clients never see;
+	// nil discards them.
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxImportBytes <= 0 {
+		c.MaxImportBytes = DefaultMaxImportBytes
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Register registers GridService and RosterService, served by svc, on s.
+func Register(s *grpc.Server, svc *grid.Service, cfg Config) {
+	b := base{svc: svc, cfg: cfg.withDefaults()}
+	gridwatchv1.RegisterGridServiceServer(s, &gridServer{base: b})
+	gridwatchv1.RegisterRosterServiceServer(s, &rosterServer{base: b})
+}
+
+// RegisterGateway adds the HTTP/JSON bindings of both services to mux,
+// forwarding to conn.
+func RegisterGateway(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error {
+	if err := gridwatchv1.RegisterGridServiceHandler(ctx, mux, conn); err != nil {
+		return fmt.Errorf("api: gateway of GridService: %w", err)
+	}
+	if err := gridwatchv1.RegisterRosterServiceHandler(ctx, mux, conn); err != nil {
+		return fmt.Errorf("api: gateway of RosterService: %w", err)
+	}
+	return nil
+}
+
+// base is what every service implementation shares.
+type base struct {
+	svc *grid.Service
+	cfg Config
+}
+
+// fail turns err into the status the client gets, logging the errors whose
+// cause the status hides from the client.
+func (b base) fail(ctx context.Context, err error) error {
+	if r := ruleFor(err); r.log {
+		b.cfg.Logger.ErrorContext(ctx, "api: request failed", "code", r.code.String(), "err", err)
+	}
+	return toStatus(err)
+}

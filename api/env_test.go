@@ -1,0 +1,143 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/test/bufconn"
+
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/store/memory"
+)
+
+// testMaxImportBytes is the import cap of test servers.
+const testMaxImportBytes = 64 << 10
+
+// env is a server over a memory store and a client on a real transport.
+type env struct {
+	conn   *grpc.ClientConn
+	grids  gridwatchv1.GridServiceClient
+	roster gridwatchv1.RosterServiceClient
+}
+
+// newEnv starts a gRPC server with both services on a bufconn listener
+// and imports testUnits.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	svc, err := grid.NewService(memory.New(), grid.Config{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis := bufconn.Listen(1 << 20)
+	srv := grpc.NewServer()
+	Register(srv, svc, Config{MaxImportBytes: testMaxImportBytes})
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	conn, err := grpc.NewClient("passthrough:///bufconn",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	e := &env{
+		conn:   conn,
+		grids:  gridwatchv1.NewGridServiceClient(conn),
+		roster: gridwatchv1.NewRosterServiceClient(conn),
+	}
+	e.mustImportUnits(t)
+	return e
+}
+
+// testUnits is a city, a district and a station whose chief heads the
+// chains of the test grids.
+const testUnits = `id,type,name,parent,head_id,head_name
+sy,city,沈阳市公安局,,p0,赵建国
+hp,district,和平分局,sy,p1,黄敏
+hp-st,station,和平派出所,hp,p2,胡强
+`
+
+// square is a GeoJSON feature: a square of side deg degrees with its
+// south-west corner at (lat, lng), with extra properties.
+func square(id string, lat, lng, deg float64, props string) string {
+	ring := fmt.Sprintf("[[%[2]g,%[1]g],[%[4]g,%[1]g],[%[4]g,%[3]g],[%[2]g,%[3]g],[%[2]g,%[1]g]]",
+		lat, lng, lat+deg, lng+deg)
+	if props != "" {
+		props = "," + props
+	}
+	return fmt.Sprintf(`{"type":"Feature","properties":{"id":%q%s},"geometry":{"type":"Polygon","coordinates":[%s]}}`,
+		id, props, ring)
+}
+
+// collection is a FeatureCollection of features.
+func collection(features ...string) string {
+	return `{"type":"FeatureCollection","features":[` + strings.Join(features, ",") + `]}`
+}
+
+// officers are the properties of a grid with a full chain below hp-st.
+const officers = `"unit":"hp-st","officer_id":"p3","officer_name":"李洋",` +
+	`"team_leader_id":"p4","team_leader_name":"周杰","deputy_chief_id":"p5","deputy_chief_name":"郭明"`
+
+// threeGrids are three police grids side by side, about 1 km apart.
+var threeGrids = collection(
+	square("a", 41.80, 123.40, 0.005, officers),
+	square("b", 41.80, 123.42, 0.005, `"name":"B 网格"`),
+	square("c", 41.80, 123.44, 0.005, ""),
+)
+
+// mustImportUnits imports testUnits.
+func (e *env) mustImportUnits(t *testing.T) {
+	t.Helper()
+	_, err := e.grids.ImportUnits(t.Context(), &gridwatchv1.ImportUnitsRequest{Data: testUnits})
+	if err != nil {
+		t.Fatalf("ImportUnits: %v", err)
+	}
+}
+
+// mustImportGrids imports geojson as grids of kind.
+func (e *env) mustImportGrids(t *testing.T, kind gridwatchv1.GridKind, geojson string) *gridwatchv1.ImportGridsResponse {
+	t.Helper()
+	resp, err := e.grids.ImportGrids(t.Context(), &gridwatchv1.ImportGridsRequest{Kind: kind, Geojson: geojson})
+	if err != nil {
+		t.Fatalf("ImportGrids: %v", err)
+	}
+	return resp
+}
+
+// fieldViolationsOf returns the fields of the BadRequest details of err.
+func fieldViolationsOf(err error) []string {
+	var fields []string
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				fields = append(fields, v.GetField())
+			}
+		}
+	}
+	return fields
+}
+
+// wantInvalid fails unless err is INVALID_ARGUMENT whose first field
+// violation is field.
+func wantInvalid(t *testing.T, err error, field string) {
+	t.Helper()
+	if got := status.Code(err); got != codes.InvalidArgument {
+		t.Fatalf("code: got %v (%v), want InvalidArgument", got, err)
+	}
+	if got := fieldViolationsOf(err); len(got) == 0 || got[0] != field {
+		t.Errorf("field violations: got %q, want %q first (%v)", got, field, err)
+	}
+}
+
+// statusMessage returns the message of err's status.
+func statusMessage(err error) string { return status.Convert(err).Message() }

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/gridwatch/gridwatch/geo"
+	"github.com/gridwatch/gridwatch/grid"
+)
+
+// errorRule maps errors matching err (errors.Is) to a status code.
+type errorRule struct {
+	err  error
+	code codes.Code
+	// message, when set, is sent instead of the error's own text, which may
+	// name hosts or other internals.
+	message string
+	// log marks errors the server's operators need to see.
+	log bool
+}
+
+// errorTable is the one mapping of domain errors to status codes, tried in
+// order. The context errors come first: a store call cut short by the
+// client's deadline is a deadline, whatever the engine made of it.
+var errorTable = []errorRule{
+	{err: context.DeadlineExceeded, code: codes.DeadlineExceeded, message: "deadline exceeded"},
+	{err: context.Canceled, code: codes.Canceled, message: "request canceled"},
+	{err: grid.ErrInvalid, code: codes.InvalidArgument},
+	{err: grid.ErrNotFound, code: codes.NotFound},
+	{err: grid.ErrFailedPrecondition, code: codes.FailedPrecondition},
+	{err: grid.ErrUnavailable, code: codes.Unavailable, message: "store unavailable; retry later", log: true},
+}
+
+// internalRule is the rule of every error the table does not match.
+var internalRule = errorRule{code: codes.Internal, message: "internal error", log: true}
+
+// maxFieldViolations bounds the field violations attached to one status.
+const maxFieldViolations = 100
+
+// ruleFor returns the first rule err matches.
+func ruleFor(err error) errorRule {
+	for _, r := range errorTable {
+		if errors.Is(err, r.err) {
+			return r
+		}
+	}
+	return internalRule
+}
+
+// toStatus turns a domain or check error into a gRPC status error. Invalid
+// input carries an errdetails.BadRequest with a field violation for each
+// *geo.FieldError in err.
+func toStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	r := ruleFor(err)
+	msg := r.message
+	if msg == "" {
+		msg = err.Error()
+	}
+	st := status.New(r.code, msg)
+	if r.code != codes.InvalidArgument {
+		return st.Err()
+	}
+	v := fieldViolations(err, nil)
+	if len(v) == 0 {
+		return st.Err()
+	}
+	detailed, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: v})
+	if derr != nil {
+		return st.Err()
+	}
+	return detailed.Err()
+}
+
+// fieldViolations appends a violation for each *geo.FieldError in err's
+// tree, including errors joined with errors.Join, up to maxFieldViolations.
+func fieldViolations(err error, v []*errdetails.BadRequest_FieldViolation) []*errdetails.BadRequest_FieldViolation {
+	if err == nil || len(v) >= maxFieldViolations {
+		return v
+	}
+	if fe, ok := err.(*geo.FieldError); ok {
+		return append(v, &errdetails.BadRequest_FieldViolation{Field: fe.Field, Description: fe.Reason})
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return fieldViolations(u.Unwrap(), v)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			v = fieldViolations(e, v)
+		}
+	}
+	return v
+}

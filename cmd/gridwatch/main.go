@@ -1,0 +1,47 @@
+// Command gridwatch is the administrators' and operators' command line for
+// a gridwatchd server: importing grids, units, posts, compounds and the
+// roster, and looking things up.
+//
+//	gridwatch grids import testdata/shenyang/districts.geojson --kind police --datum gcj02
+//	gridwatch grids locate 41.7962 123.4510 -o json
+//
+// --server (or GRIDWATCH_SERVER) names the server, 127.0.0.1:8080 by
+// default; -o json prints one JSON object per call for scripts.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"google.golang.org/grpc/status"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := realMain(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "gridwatch:", describe(err))
+		os.Exit(1)
+	}
+}
+
+// realMain runs one command.
+func realMain(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	root := newRoot(getenv)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return root.ExecuteContext(ctx)
+}
+
+// describe renders a gRPC status as "Code: message".
+func describe(err error) string {
+	if s, ok := status.FromError(err); ok {
+		return fmt.Sprintf("%s: %s", s.Code(), s.Message())
+	}
+	return err.Error()
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// maxMessage is the largest message the CLI sends or accepts.
+const maxMessage = 64 << 20
+
+// app holds the global flags and the connection of one invocation.
+type app struct {
+	server  string
+	output  string
+	timeout time.Duration
+	conn    *grpc.ClientConn
+}
+
+func newRoot(getenv func(string) string) *cobra.Command {
+	a := &app{}
+	root := &cobra.Command{
+		Use:           "gridwatch",
+		Short:         "Administer and query a gridwatchd server",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if a.output != "json" && a.output != "table" {
+				return fmt.Errorf("-o %q: want json or table", a.output)
+			}
+			return nil
+		},
+		PersistentPostRun: func(*cobra.Command, []string) { a.close() },
+	}
+	server := getenv("GRIDWATCH_SERVER")
+	if server == "" {
+		server = "127.0.0.1:8080"
+	}
+	output := getenv("GRIDWATCH_OUTPUT")
+	if output == "" {
+		output = "table"
+	}
+	root.PersistentFlags().StringVar(&a.server, "server", server, "gridwatchd address (env GRIDWATCH_SERVER)")
+	root.PersistentFlags().StringVarP(&a.output, "output", "o", output, "output format: table or json (env GRIDWATCH_OUTPUT)")
+	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 2*time.Minute, "deadline of each call")
+	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd())
+	return root
+}
+
+// dial connects lazily, once.
+func (a *app) dial() (*grpc.ClientConn, error) {
+	if a.conn != nil {
+		return a.conn, nil
+	}
+	conn, err := grpc.NewClient(a.server,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)))
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", a.server, err)
+	}
+	a.conn = conn
+	return conn, nil
+}
+
+func (a *app) close() {
+	if a.conn != nil {
+		_ = a.conn.Close()
+	}
+}
+
+func (a *app) grids() (gridwatchv1.GridServiceClient, error) {
+	conn, err := a.dial()
+	if err != nil {
+		return nil, err
+	}
+	return gridwatchv1.NewGridServiceClient(conn), nil
+}
+
+func (a *app) roster() (gridwatchv1.RosterServiceClient, error) {
+	conn, err := a.dial()
+	if err != nil {
+		return nil, err
+	}
+	return gridwatchv1.NewRosterServiceClient(conn), nil
+}
+
+// call gives each RPC the --timeout deadline.
+func (a *app) call(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(cmd.Context(), a.timeout)
+}

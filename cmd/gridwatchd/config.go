@@ -1,0 +1,79 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gridwatch/gridwatch/api"
+	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/server"
+)
+
+// config is everything gridwatchd can be told.
+type config struct {
+	Listen   string
+	Store    string // memory or redis
+	RedisURL string
+	LogLevel slog.Level
+	Server   server.Config
+	Grid     grid.Config
+	API      api.Config
+}
+
+// parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
+// defaults.
+func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("gridwatchd", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.Listen, "listen", ":8080", "address to serve gRPC, HTTP/JSON, /healthz, /readyz and /metrics on")
+	fs.StringVar(&c.Store, "store", "memory", "storage engine: memory (embedded) or redis")
+	fs.StringVar(&c.RedisURL, "redis-url", "redis://127.0.0.1:6379/0", "Redis URL for -store redis")
+	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.Server.MaxDeadline, "max-deadline", 30*time.Second, "server-side cap on a call's deadline")
+	fs.DurationVar(&c.Server.ShutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight calls get at shutdown")
+	fs.IntVar(&c.Server.MaxRecvMsgBytes, "max-message-bytes", 64<<20, "largest gRPC message or HTTP body accepted")
+	fs.IntVar(&c.API.MaxImportBytes, "max-import-bytes", 48<<20, "largest file an import accepts")
+	fs.IntVar(&c.Grid.DefaultResolution, "grid-resolution", 9, "H3 resolution of grid imports that name none (7 to 10)")
+	fs.Float64Var(&c.Grid.MaxGridAreaKm2, "max-grid-area-km2", 5000, "largest area of one grid")
+	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
+	if err := applyEnv(fs, lookupEnv); err != nil {
+		return c, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, fmt.Errorf("%w\n%s", err, usage(fs))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return c, fmt.Errorf("-log-level: %w", err)
+	}
+	if c.Store != "memory" && c.Store != "redis" {
+		return c, fmt.Errorf("-store %q: want memory or redis", c.Store)
+	}
+	return c, c.Grid.Validate()
+}
+
+// applyEnv sets each flag from GRIDWATCH_<NAME> where that is set.
+func applyEnv(fs *flag.FlagSet, lookupEnv func(string) (string, bool)) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "GRIDWATCH_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := lookupEnv(name); ok && err == nil {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", name, v, e)
+			}
+		}
+	})
+	return err
+}
+
+func usage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString("usage: gridwatchd [flags]\n")
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	return b.String()
+}

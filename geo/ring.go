@@ -1,0 +1,113 @@
+package geo
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Ring is a linear ring. As in GeoJSON it is closed: the first and last
+// positions are equal.
+type Ring []LatLng
+
+// ValidateRing checks a ring, reporting a *FieldError that names field (or
+// field[k] for position k of r).
+//
+// Every position must pass ValidateLatLng. Consecutive duplicate positions
+// are ignored; what remains must have at least 4 positions, be closed (first
+// == last exactly) and be simple:
+//
+//   - adjacent edges must not overlap collinearly (a spike that goes back on
+//     itself), and
+//   - non-adjacent edges must not cross, overlap, or touch — except that the
+//     ring may touch itself at a shared vertex (the same position visited
+//     twice), provided the two passages through that vertex do not cross.
+//
+// The exception exists because district outlines quantised to a grid, such
+// as testdata/shenyang-districts.geojson, pinch at vertices where a narrow
+// neck collapsed; the result still bounds a well-defined area (like the
+// "self-touching ring" some validators accept), whereas crossings and
+// T-shaped touches do not. The test is near-linear: edges are bucketed into
+// a uniform grid over the ring's bounding box, and the orientation predicate
+// is exact. Pathological rings that would need too many edge comparisons
+// (about 256 per edge) are rejected as too complex.
+func ValidateRing(field string, r Ring) error {
+	for i, p := range r {
+		if err := ValidateLatLng(indexField(field, i), p); err != nil {
+			return err
+		}
+	}
+	return checkRing(field, dedupe(r))
+}
+
+// cleanRing is a normalised ring and, for each of its positions, the index
+// of that position in the ring as received, so that errors name the
+// caller's positions.
+type cleanRing struct {
+	pts  []LatLng
+	orig []int
+}
+
+// dedupe drops consecutive duplicate positions.
+func dedupe(r []LatLng) cleanRing {
+	c := cleanRing{pts: make([]LatLng, 0, len(r)), orig: make([]int, 0, len(r))}
+	for i, p := range r {
+		if n := len(c.pts); n > 0 && c.pts[n-1] == p {
+			continue
+		}
+		c.pts = append(c.pts, p)
+		c.orig = append(c.orig, i)
+	}
+	return c
+}
+
+// checkRing validates a deduplicated ring whose positions are known to be
+// valid.
+func checkRing(field string, c cleanRing) error {
+	n := len(c.pts)
+	if n < 4 {
+		return &FieldError{Field: field, Reason: fmt.Sprintf(
+			"ring has %d positions after removing repeated ones; a closed ring needs at least 4", n)}
+	}
+	if c.pts[0] != c.pts[n-1] {
+		return &FieldError{Field: field, Reason: fmt.Sprintf(
+			"ring is not closed: first position %s differs from last %s",
+			formatPos(c.pts[0]), formatPos(c.pts[n-1]))}
+	}
+	r := ringView{field: field, v: c.pts[:n-1], orig: c.orig}
+	if err := r.checkSpikes(); err != nil {
+		return err
+	}
+	return r.checkSimple()
+}
+
+// ringView is a closed ring seen as a cycle of m = len(v) vertices; edge i
+// runs from v[i] to v[(i+1)%m]. orig has m+1 entries (the last one is the
+// closing position).
+type ringView struct {
+	field string
+	v     []LatLng
+	orig  []int
+}
+
+func (r ringView) next(i int) int { return (i + 1) % len(r.v) }
+func (r ringView) prev(i int) int { return (i + len(r.v) - 1) % len(r.v) }
+
+// posField names vertex i of the cycle.
+func (r ringView) posField(i int) string { return indexField(r.field, r.orig[i]) }
+
+// edgeName renders edge i as "[12]-[13]" in the caller's indices.
+func (r ringView) edgeName(i int) string {
+	return "[" + strconv.Itoa(r.orig[i]) + "]-[" + strconv.Itoa(r.orig[i+1]) + "]"
+}
+
+// checkSpikes rejects a vertex where the ring goes back on itself.
+func (r ringView) checkSpikes() error {
+	for i := range r.v {
+		if isSpike(r.v[r.prev(i)], r.v[i], r.v[r.next(i)]) {
+			return &FieldError{Field: r.posField(i),
+				Reason: "ring turns back on itself here (a zero-width spike): edges " +
+					r.edgeName(r.prev(i)) + " and " + r.edgeName(i) + " overlap"}
+		}
+	}
+	return nil
+}

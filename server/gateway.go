@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/textproto"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/test/bufconn"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// memListenerBytes is the buffer of each direction of an in-memory
+// gateway connection.
+const memListenerBytes = 1 << 20
+
+// newGatewayMux returns the gateway mux: default lowerCamelCase JSON,
+// unpopulated fields left out, unknown fields rejected. Paths the gateway
+// has no route for go to extra when it has one.
+func newGatewayMux(extra *http.ServeMux) *runtime.ServeMux {
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
+		MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false},
+		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+	}}
+	return runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
+		runtime.WithErrorHandler(gatewayError),
+		runtime.WithRoutingErrorHandler(routingError(extra)),
+	)
+}
+
+// incomingHeader forwards the gateway defaults (permanent headers as
+// grpcgateway-*, Grpc-Metadata-* stripped of the prefix) and X-Request-Id
+// as x-request-id.
+func incomingHeader(key string) (string, bool) {
+	if k := textproto.CanonicalMIMEHeaderKey(key); k == "X-Request-Id" {
+		return strings.ToLower(k), true
+	}
+	return runtime.DefaultHeaderMatcher(key)
+}
+
+// outgoingHeader sends application metadata ("x-…") back as plain HTTP
+// headers and everything else, such as gRPC's own content-type, under
+// Grpc-Metadata-, as the gateway does by default.
+func outgoingHeader(key string) (string, bool) {
+	if strings.HasPrefix(strings.ToLower(key), "x-") {
+		return key, true
+	}
+	return runtime.MetadataHeaderPrefix + key, true
+}
+
+// gatewayError is the default gateway error handler, except that a request
+// body over the limit gets 413.
+func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	if bl, ok := r.Context().Value(bodyLimitKey{}).(*bodyLimit); ok && bl.exceeded.Load() {
+		err = errBodyTooLarge(bl.max)
+	}
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
+// routingError sends requests for paths the gateway has no route for to
+// extra, when extra has a handler for them.
+func routingError(extra *http.ServeMux) runtime.RoutingErrorHandlerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, code int) {
+		if extra != nil && code == http.StatusNotFound {
+			if h, pattern := extra.Handler(r); pattern != "" {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		runtime.DefaultRoutingErrorHandler(ctx, mux, m, w, r, code)
+	}
+}
+
+// newExtraMux builds the mux of Registrar.ExtraHTTP; nil when empty.
+func newExtraMux(handlers map[string]http.Handler) (*http.ServeMux, error) {
+	if len(handlers) == 0 {
+		return nil, nil
+	}
+	mux := http.NewServeMux()
+	for pattern, h := range handlers {
+		if err := handleSafely(mux, pattern, h); err != nil {
+			return nil, err
+		}
+	}
+	return mux, nil
+}
+
+// handleSafely registers h, turning the panic of a bad pattern into an error.
+func handleSafely(mux *http.ServeMux, pattern string, h http.Handler) (err error) {
+	if h == nil {
+		return fmt.Errorf("ExtraHTTP %q: nil handler", pattern)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("ExtraHTTP %q: %v", pattern, p)
+		}
+	}()
+	mux.Handle(pattern, h)
+	return nil
+}
+
+// dialMem returns a client connection to the gRPC server through the
+// in-memory listener mem.
+func dialMem(mem *bufconn.Listener, maxMsg int) (*grpc.ClientConn, error) {
+	conn, err := grpc.NewClient("passthrough:///gateway",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+			return mem.DialContext(ctx)
+		}),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsg), grpc.MaxCallSendMsgSize(maxMsg)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("gateway client: %w", err)
+	}
+	return conn, nil
+}

@@ -1,0 +1,52 @@
+package redis_test
+
+import (
+	"testing"
+
+	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/grid/gridtest"
+	"github.com/gridwatch/gridwatch/internal/redistest"
+	"github.com/gridwatch/gridwatch/store/redis"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+// newStore returns a Store on the test server under a prefix of its own.
+func newStore(t testing.TB) *redis.Store {
+	return redis.New(redis.Options{Client: redistest.New(t), Prefix: redistest.Prefix(t)})
+}
+
+func TestConformance(t *testing.T) {
+	gridtest.RunStoreTests(t, func(t *testing.T) grid.Store { return newStore(t) })
+}
+
+// TestConformanceCluster runs the suite on a Redis Cluster, whose slot
+// rules a standalone server does not enforce.
+func TestConformanceCluster(t *testing.T) {
+	gridtest.RunStoreTests(t, func(t *testing.T) grid.Store {
+		return redis.New(redis.Options{Client: redistest.NewCluster(t), Prefix: redistest.Prefix(t)})
+	})
+}
+
+func TestNewPanics(t *testing.T) {
+	tests := []struct {
+		name string
+		opts func(t *testing.T) redis.Options
+	}{
+		{"nil client", func(*testing.T) redis.Options { return redis.Options{Prefix: "x:"} }},
+		{"brace in prefix", func(t *testing.T) redis.Options {
+			return redis.Options{Client: redistest.New(t), Prefix: "x{y}:"}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := tt.opts(t)
+			defer func() {
+				if recover() == nil {
+					t.Errorf("New(%+v) did not panic", opts)
+				}
+			}()
+			redis.New(opts)
+		})
+	}
+}
