@@ -45,8 +45,13 @@ type coordParser struct {
 }
 
 func (cp *coordParser) skipSpace() {
-	for cp.pos < len(cp.data) && strings.IndexByte(" \t\r\n", cp.data[cp.pos]) >= 0 {
-		cp.pos++
+	for cp.pos < len(cp.data) {
+		switch cp.data[cp.pos] {
+		case ' ', '\t', '\r', '\n':
+			cp.pos++
+		default:
+			return
+		}
 	}
 }
 
@@ -81,17 +86,27 @@ func (cp *coordParser) array(at coordPath, what string, elem func(i int) error) 
 	}
 }
 
-// number scans a number token, or returns "" if the next value is not one.
-func (cp *coordParser) number() string {
+// number scans a number token; ok is false if the next value is not one.
+// Only the first want numbers of a position are converted.
+func (cp *coordParser) number(convert bool) (v float64, ok bool) {
 	c := cp.peek()
 	if c != '-' && (c < '0' || c > '9') {
-		return ""
+		return 0, false
 	}
 	start := cp.pos
-	for cp.pos < len(cp.data) && strings.IndexByte("+-.0123456789eE", cp.data[cp.pos]) >= 0 {
+	for cp.pos < len(cp.data) && isNumberByte(cp.data[cp.pos]) {
 		cp.pos++
 	}
-	return string(cp.data[start:cp.pos])
+	if convert {
+		// The literal is valid JSON; out of range values become ±Inf,
+		// which ValidateLatLng rejects.
+		v, _ = strconv.ParseFloat(string(cp.data[start:cp.pos]), 64)
+	}
+	return v, true
+}
+
+func isNumberByte(c byte) bool {
+	return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'
 }
 
 // position parses [lng, lat, ...]; further numbers (altitude) are ignored.
@@ -105,12 +120,12 @@ func (cp *coordParser) position(at coordPath) (LatLng, error) {
 	n := 0
 	err := cp.array(at, "position", func(int) error {
 		c := cp.peek()
-		lit := cp.number()
-		if lit == "" {
+		v, ok := cp.number(n < 2)
+		if !ok {
 			return &FieldError{Field: at.String(), Reason: "position must contain only numbers, found " + kindOf(c)}
 		}
 		if n < 2 {
-			xy[n], _ = strconv.ParseFloat(lit, 64) // out of range gives ±Inf, rejected below
+			xy[n] = v
 		}
 		n++
 		return nil
@@ -123,7 +138,10 @@ func (cp *coordParser) position(at coordPath) (LatLng, error) {
 			"position must have at least 2 numbers [longitude, latitude], has %d", n)}
 	}
 	p := LatLng{Lat: xy[1], Lng: xy[0]}
-	return p, ValidateLatLng(at.String(), p)
+	if reason := latLngProblem(p); reason != "" {
+		return LatLng{}, &FieldError{Field: at.String(), Reason: reason}
+	}
+	return p, nil
 }
 
 // ring parses an array of positions.

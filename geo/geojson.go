@@ -3,6 +3,7 @@ package geo
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -69,72 +70,99 @@ func DecodeFeatureCollection(data []byte, opts DecodeOptions) ([]Feature, error)
 	return features, nil
 }
 
+// featureJSON and geometryJSON hold the members this package reads.
+type featureJSON struct {
+	Type       json.RawMessage `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Properties json.RawMessage `json:"properties"`
+	Geometry   *geometryJSON   `json:"geometry"`
+}
+
+type geometryJSON struct {
+	Type        json.RawMessage `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
 // collectionFeatures checks the FeatureCollection envelope and splits out
-// the features.
-func collectionFeatures(data []byte, maxFeatures int) ([]json.RawMessage, error) {
+// the features, decoding the whole document in one pass.
+func collectionFeatures(data []byte, maxFeatures int) ([]featureJSON, error) {
 	var top struct {
 		Type     json.RawMessage `json:"type"`
-		Features json.RawMessage `json:"features"`
+		Features *[]featureJSON  `json:"features"`
 	}
-	if err := json.Unmarshal(data, &top); err != nil {
+	err := json.Unmarshal(data, &top)
+	if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return nil, locateTypeError(data)
+	} else if err != nil {
 		return nil, &FieldError{Reason: "malformed GeoJSON: " + err.Error()}
 	}
 	if err := expectType("type", top.Type, "FeatureCollection"); err != nil {
 		return nil, err
 	}
-	var raws []json.RawMessage
-	if isAbsent(top.Features) || json.Unmarshal(top.Features, &raws) != nil {
+	if top.Features == nil {
 		return nil, &FieldError{Field: "features", Reason: "must be an array of features"}
 	}
-	if len(raws) > maxFeatures {
+	if n := len(*top.Features); n > maxFeatures {
 		return nil, &FieldError{Field: "features", Reason: fmt.Sprintf(
-			"collection has %d features; at most %d are allowed", len(raws), maxFeatures)}
+			"collection has %d features; at most %d are allowed", n, maxFeatures)}
 	}
-	return raws, nil
+	return *top.Features, nil
+}
+
+// locateTypeError decodes step by step to name the member that has the
+// wrong JSON type. It is called only after the one-pass decode failed.
+func locateTypeError(data []byte) error {
+	var top struct {
+		Features json.RawMessage `json:"features"`
+	}
+	if json.Unmarshal(data, &top) != nil {
+		return &FieldError{Reason: "malformed GeoJSON: the document must be an object"}
+	}
+	var raws []json.RawMessage
+	if json.Unmarshal(top.Features, &raws) != nil {
+		return &FieldError{Field: "features", Reason: "must be an array of features"}
+	}
+	for i, raw := range raws {
+		var f struct {
+			Geometry json.RawMessage `json:"geometry"`
+		}
+		if json.Unmarshal(raw, &f) != nil {
+			return &FieldError{Field: fmt.Sprintf("features[%d]", i), Reason: "feature must be an object"}
+		}
+		var g geometryJSON
+		if !isAbsent(f.Geometry) && json.Unmarshal(f.Geometry, &g) != nil {
+			return &FieldError{Field: fmt.Sprintf("features[%d].geometry", i), Reason: "geometry must be an object"}
+		}
+	}
+	return &FieldError{Reason: "malformed GeoJSON"} // not reached: the one-pass decode failed somewhere above
 }
 
 // decodeFeature decodes and validates feature i.
-func decodeFeature(i int, raw json.RawMessage, budget *vertexBudget) (Feature, error) {
+func decodeFeature(i int, fj featureJSON, budget *vertexBudget) (Feature, error) {
 	at := fmt.Sprintf("features[%d]", i)
-	var rf struct {
-		Type       json.RawMessage `json:"type"`
-		ID         json.RawMessage `json:"id"`
-		Properties json.RawMessage `json:"properties"`
-		Geometry   json.RawMessage `json:"geometry"`
-	}
-	if err := json.Unmarshal(raw, &rf); err != nil {
-		return Feature{}, &FieldError{Field: at, Reason: "feature must be an object"}
-	}
-	if err := expectType(at+".type", rf.Type, "Feature"); err != nil {
+	if err := expectType(at+".type", fj.Type, "Feature"); err != nil {
 		return Feature{}, err
 	}
 	f := Feature{Index: i}
 	var err error
-	if f.ID, err = decodeID(at+".id", rf.ID); err != nil {
+	if f.ID, err = decodeID(at+".id", fj.ID); err != nil {
 		return Feature{}, err
 	}
-	if !isAbsent(rf.Properties) && json.Unmarshal(rf.Properties, &f.Properties) != nil {
+	if !isAbsent(fj.Properties) && json.Unmarshal(fj.Properties, &f.Properties) != nil {
 		return Feature{}, &FieldError{Field: at + ".properties", Reason: "must be an object or null"}
 	}
-	if isAbsent(rf.Geometry) {
+	if fj.Geometry == nil {
 		return Feature{}, &FieldError{Field: at + ".geometry", Reason: "feature has no geometry"}
 	}
 	budget.feature = at
-	f.Geometry, err = decodeGeometry(at+".geometry", rf.Geometry, budget)
+	f.Geometry, err = decodeGeometry(at+".geometry", fj.Geometry, budget)
 	return f, err
 }
 
 // decodeGeometry decodes and validates a Point, Polygon or MultiPolygon.
-func decodeGeometry(at string, raw json.RawMessage, budget *vertexBudget) (Geometry, error) {
-	var rg struct {
-		Type        json.RawMessage `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	}
-	if err := json.Unmarshal(raw, &rg); err != nil {
-		return Geometry{}, &FieldError{Field: at, Reason: "geometry must be an object"}
-	}
+func decodeGeometry(at string, gj *geometryJSON, budget *vertexBudget) (Geometry, error) {
 	var g Geometry
-	if json.Unmarshal(rg.Type, &g.Type) != nil {
+	if json.Unmarshal(gj.Type, &g.Type) != nil {
 		return Geometry{}, &FieldError{Field: at + ".type", Reason: "must be a string"}
 	}
 	switch g.Type {
@@ -143,10 +171,10 @@ func decodeGeometry(at string, raw json.RawMessage, budget *vertexBudget) (Geome
 		return Geometry{}, &FieldError{Field: at + ".type", Reason: fmt.Sprintf(
 			"unsupported geometry type %q (want Point, Polygon or MultiPolygon)", g.Type)}
 	}
-	if isAbsent(rg.Coordinates) {
+	if isAbsent(gj.Coordinates) {
 		return Geometry{}, &FieldError{Field: at + ".coordinates", Reason: "missing"}
 	}
-	cp := &coordParser{data: rg.Coordinates, budget: budget}
+	cp := &coordParser{data: gj.Coordinates, budget: budget}
 	path := coordPath{base: at + ".coordinates"}
 	var err error
 	switch g.Type {

@@ -10,52 +10,57 @@ const (
 	pairBudgetBase    = 1 << 20
 )
 
-// edgeGrid buckets the edges of a ring into a uniform grid of about one
-// cell per edge over the ring's bounding box, stored in CSR form: the edges
-// of cell c are items[start[c]:start[c+1]], in increasing order.
+// maxCellsPerEdge bounds the size of the grid.
+const maxCellsPerEdge = 4
+
+// edgeGrid buckets the edges of a ring into a uniform grid over the ring's
+// bounding box, stored in CSR form: the edges of cell c are
+// items[start[c]:start[c+1]], in increasing order.
 type edgeGrid struct {
 	minX, minY, sx, sy float64 // origin and cells per degree
 	nx, ny             int
 	start, items       []int32
 }
 
-// newEdgeGrid builds the grid, or reports false if that would take more
-// than budget insertions.
-func newEdgeGrid(v []LatLng, budget int) (*edgeGrid, bool) {
-	bb := edgeBox(v[0], v[0])
-	for _, p := range v {
-		bb = box{math.Min(bb.minX, p.Lng), math.Min(bb.minY, p.Lat),
-			math.Max(bb.maxX, p.Lng), math.Max(bb.maxY, p.Lat)}
+// newEdgeGrid builds the grid for edges with bounding boxes boxes, or
+// reports false if that would take more than budget insertions.
+func newEdgeGrid(boxes []box, budget int) (*edgeGrid, bool) {
+	all, length := boxes[0], 0.0
+	for _, b := range boxes {
+		all = box{min(all.minX, b.minX), min(all.minY, b.minY), max(all.maxX, b.maxX), max(all.maxY, b.maxY)}
+		length += (b.maxX - b.minX) + (b.maxY - b.minY)
 	}
-	w, h := bb.maxX-bb.minX, bb.maxY-bb.minY
-	g := &edgeGrid{minX: bb.minX, minY: bb.minY}
-	g.nx, g.ny = gridDims(len(v), w, h)
+	w, h := all.maxX-all.minX, all.maxY-all.minY
+	g := &edgeGrid{minX: all.minX, minY: all.minY}
+	g.nx, g.ny = gridDims(len(boxes), w, h, length/float64(len(boxes)))
 	if w > 0 {
 		g.sx = float64(g.nx) / w
 	}
 	if h > 0 {
 		g.sy = float64(g.ny) / h
 	}
-	if !g.fill(v, budget) {
+	if !g.fill(boxes, budget) {
 		return nil, false
 	}
 	return g, true
 }
 
-// gridDims chooses roughly square cells, about m of them.
-func gridDims(m int, w, h float64) (nx, ny int) {
-	switch {
-	case w == 0 && h == 0:
-		return 1, 1
-	case w == 0:
-		return 1, m
-	case h == 0:
-		return m, 1
+// gridDims chooses square cells for a w × h box: about two mean edge
+// extents wide, but no fewer than m and no more than maxCellsPerEdge·m cells
+// (the lower bound keeps rings with a few long edges, like combs, in check).
+func gridDims(m int, w, h, meanExtent float64) (nx, ny int) {
+	maxCells := float64(maxCellsPerEdge * m)
+	lo, hi := math.Sqrt(w*h/maxCells), math.Sqrt(w*h/float64(m))
+	if w == 0 || h == 0 { // all edges on one axis-parallel line
+		lo, hi = math.Max(w, h)/maxCells, math.Max(w, h)/float64(m)
 	}
-	fx := math.Sqrt(float64(m) * w / h)
-	nx = int(math.Min(math.Max(fx, 1), float64(m)))
-	ny = max(1, min(m, (m+nx-1)/nx))
-	return nx, ny
+	side := min(max(2*meanExtent, lo), hi)
+	if side <= 0 {
+		return 1, 1
+	}
+	fx := math.Min(math.Ceil(w/side), maxCells)
+	fy := math.Min(math.Ceil(h/side), maxCells/math.Max(fx, 1))
+	return max(1, int(fx)), max(1, int(fy))
 }
 
 // cellRange returns the inclusive cell ranges covered by box b.
@@ -78,12 +83,11 @@ func (g *edgeGrid) cell(x, y float64) int {
 }
 
 // fill inserts every edge into the cells its bounding box covers.
-func (g *edgeGrid) fill(v []LatLng, budget int) bool {
-	m := len(v)
+func (g *edgeGrid) fill(boxes []box, budget int) bool {
 	g.start = make([]int32, g.nx*g.ny+1)
 	total := 0
-	for i := range m {
-		x0, y0, x1, y1 := g.cellRange(edgeBox(v[i], v[(i+1)%m]))
+	for _, b := range boxes {
+		x0, y0, x1, y1 := g.cellRange(b)
 		total += (x1 - x0 + 1) * (y1 - y0 + 1)
 		if total > budget {
 			return false
@@ -99,8 +103,8 @@ func (g *edgeGrid) fill(v []LatLng, budget int) bool {
 	}
 	g.items = make([]int32, total)
 	next := append([]int32(nil), g.start[:len(g.start)-1]...)
-	for i := range m {
-		x0, y0, x1, y1 := g.cellRange(edgeBox(v[i], v[(i+1)%m]))
+	for i, b := range boxes {
+		x0, y0, x1, y1 := g.cellRange(b)
 		for cy := y0; cy <= y1; cy++ {
 			for cx := x0; cx <= x1; cx++ {
 				c := cy*g.nx + cx

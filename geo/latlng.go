@@ -18,13 +18,18 @@ type LatLng struct{ Lat, Lng float64 }
 // error is a *FieldError naming field. Positions decoded from JSON can never
 // be NaN, but positions from gRPC requests can.
 func ValidateLatLng(field string, p LatLng) error {
-	if reason := coordProblem("latitude", p.Lat, 90); reason != "" {
-		return &FieldError{Field: field, Reason: reason}
-	}
-	if reason := coordProblem("longitude", p.Lng, 180); reason != "" {
+	if reason := latLngProblem(p); reason != "" {
 		return &FieldError{Field: field, Reason: reason}
 	}
 	return nil
+}
+
+// latLngProblem describes what is wrong with p, or returns "".
+func latLngProblem(p LatLng) string {
+	if reason := coordProblem("latitude", p.Lat, 90); reason != "" {
+		return reason
+	}
+	return coordProblem("longitude", p.Lng, 180)
 }
 
 // coordProblem describes what is wrong with coordinate v, or returns "".

@@ -32,8 +32,8 @@ type Ring []LatLng
 // (about 256 per edge) are rejected as too complex.
 func ValidateRing(field string, r Ring) error {
 	for i, p := range r {
-		if err := ValidateLatLng(indexField(field, i), p); err != nil {
-			return err
+		if reason := latLngProblem(p); reason != "" {
+			return &FieldError{Field: indexField(field, i), Reason: reason}
 		}
 	}
 	return checkRing(field, dedupe(r))

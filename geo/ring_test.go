@@ -68,14 +68,16 @@ func TestValidateRing(t *testing.T) {
 		{"spike", ringOf(0, 0, 4, 0, 4, 2, 6, 2, 4, 2, 4, 4, 0, 4, 0, 0), "r[3]", "spike"},
 		{"spike turning back part way", ringOf(0, 0, 6, 0, 3, 0, 3, 3, 0, 0), "r[1]", "spike"},
 		{"spike at the start", ringOf(6, 0, 3, 0, 3, 3, 0, 0, 6, 0), "r[0]", "spike"},
-		{"degenerate triangle", ringOf(0, 0, 2, 0, 1, 0, 0, 0), "r[1]", "spike"},
+		{"degenerate triangle", ringOf(0, 0, 2, 0, 1, 0, 0, 0), "r[0]", "spike"},
 		{"vertex touching an edge", ringOf(0, 0, 4, 0, 4, 4, 3, 4, 2, 0, 1, 4, 0, 4, 0, 0),
 			"r[0]", "edge [0]-[1] touches edge [3]-[4]"},
 		{"corridor traversed twice", ringOf(0, 0, 4, 0, 4, 2, 6, 2, 6, 1, 8, 1, 8, 3, 6, 3, 6, 2, 4, 2, 4, 4, 0, 4, 0, 0),
 			"r[2]", "edge [2]-[3] overlaps edge [8]-[9]"},
-		{"closing edge crosses", ringOf(0, 0, 4, 0, 4, 4, 2, -1, 0, 0), "r[0]", "edge [0]-[1] crosses edge [3]-[4]"},
+		{"closing edge crosses", ringOf(4, 4, 4, 0, 0, 4, 0, 0, 4, 4), "r[1]", "edge [1]-[2] crosses edge [3]-[4]"},
 		{"touching itself at a vertex", ringOf(0, 0, 2, 0, 2, 2, 4, 2, 4, 4, 2, 4, 2, 2, 0, 2, 0, 0), "", ""},
-		{"inverted hole touching at a vertex", ringOf(0, 0, 6, 0, 6, 6, 3, 6, 2, 4, 4, 4, 3, 6, 0, 6, 0, 0), "", ""},
+		{"inverted hole touching at a vertex", ringOf(0, 0, 6, 0, 6, 6, 3, 6, 4, 4, 2, 4, 3, 6, 0, 6, 0, 0), "", ""},
+		{"loop turning the wrong way at a vertex", ringOf(0, 0, 6, 0, 6, 6, 3, 6, 2, 4, 4, 4, 3, 6, 0, 6, 0, 0),
+			"r[3]", "crosses itself at this position [3, 6]"},
 		{"crossing at a shared vertex", ringOf(2, 0, 2, 2, 2, 4, 0, 4, 0, 2, 2, 2, 4, 2, 4, 0, 2, 0),
 			"r[1]", "crosses itself at this position [2, 2]"},
 	}
@@ -105,7 +107,7 @@ func TestDespike(t *testing.T) {
 			ringOf(0, 0, 2, 0, 2, 2, 1, 1, 0, 2, 0, 0), []int{0, 1, 2, 4, 5, 6}},
 		{"at the start", ringOf(6, 2, 4, 2, 4, 4, 0, 4, 0, 0, 4, 0, 4, 2, 6, 2),
 			ringOf(4, 2, 4, 4, 0, 4, 0, 0, 4, 0, 4, 2), []int{1, 2, 3, 4, 5, 1}},
-		{"collapses", ringOf(0, 0, 1, 0, 0, 0, 1, 0, 0, 0), ringOf(0, 0, 1, 0, 0, 0), []int{0, 1, 0}},
+		{"collapses", ringOf(0, 0, 1, 0, 0, 0, 1, 0, 0, 0), ringOf(0, 0, 1, 0, 0, 0), []int{0, 3, 4}},
 		{"not closed is left alone", ringOf(0, 0, 4, 0, 0, 0, 4, 4), ringOf(0, 0, 4, 0, 0, 0, 4, 4), []int{0, 1, 2, 3}},
 	}
 	for _, tt := range tests {
@@ -143,18 +145,19 @@ func TestValidateRingLargeIsFast(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("100000-vertex ring took %v", d)
 	}
-	r[50000] = LatLng{Lat: 41.8, Lng: 123.4 + 0.3} // pokes out across neighbouring edges
-	wantFieldError(t, ValidateRing("r", r), "r[49999]", "crosses")
+	r[50000] = LatLng{Lat: 41.8, Lng: 123.4 + 0.3} // the west point moved east, out of the circle
+	wantFieldError(t, ValidateRing("r", r), "r[0]", "edge [0]-[1] crosses edge [49999]-[50000]")
 }
 
-// comb returns a closed ring with n long, thin vertical teeth.
+// comb returns a closed ring with n long, thin teeth pointing north.
 func comb(n int) Ring {
-	r := Ring{xy(0, 0)}
+	w := 150 / float64(n)
+	r := Ring{xy(-75, 0)}
 	for k := range n {
-		x := float64(k) * 2
-		r = append(r, xy(x, 1000), xy(x+1, 1000), xy(x+1, 1))
+		x := -75 + float64(k)*w
+		r = append(r, xy(x, 80), xy(x+w/2, 80), xy(x+w/2, 1))
 	}
-	return append(r, xy(float64(2*n), 1), xy(float64(2*n), 0), xy(0, 0))
+	return append(r, xy(75, 1), xy(75, 0), xy(-75, 0))
 }
 
 func TestValidateRingTooComplex(t *testing.T) {
@@ -167,5 +170,30 @@ func TestValidateRingTooComplex(t *testing.T) {
 	wantFieldError(t, ValidateRing("r", comb(200000)), "r", "too complex")
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("rejecting comb(200000) took %v", d)
+	}
+}
+
+// flower returns a ring with n thin petals, all leaving from one vertex.
+func flower(n int) Ring {
+	c := xy(123.4, 41.8)
+	r := Ring{c}
+	for k := range n {
+		a := 2 * math.Pi * float64(k) / float64(n)
+		b := 2 * math.Pi * (float64(k) + 0.5) / float64(n)
+		r = append(r, xy(c.Lng+math.Cos(a), c.Lat+math.Sin(a)), xy(c.Lng+math.Cos(b), c.Lat+math.Sin(b)), c)
+	}
+	return r
+}
+
+func TestValidateRingFlower(t *testing.T) {
+	// Petals touching at their common vertex are allowed ...
+	if err := ValidateRing("r", flower(100)); err != nil {
+		t.Errorf("flower(100): %v", err)
+	}
+	// ... but a vertex visited thousands of times costs quadratic work.
+	start := time.Now()
+	wantFieldError(t, ValidateRing("r", flower(100000)), "r", "too complex")
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("rejecting flower(100000) took %v", d)
 	}
 }

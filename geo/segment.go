@@ -92,11 +92,16 @@ func classifyCollinear(a, b, c, d LatLng) contact {
 // box is an axis-aligned bounding box in degrees.
 type box struct{ minX, minY, maxX, maxY float64 }
 
+// edgeBox returns the bounding box of segment ab (finite coordinates).
 func edgeBox(a, b LatLng) box {
-	return box{
-		minX: math.Min(a.Lng, b.Lng), minY: math.Min(a.Lat, b.Lat),
-		maxX: math.Max(a.Lng, b.Lng), maxY: math.Max(a.Lat, b.Lat),
+	bb := box{minX: a.Lng, minY: a.Lat, maxX: b.Lng, maxY: b.Lat}
+	if bb.minX > bb.maxX {
+		bb.minX, bb.maxX = bb.maxX, bb.minX
 	}
+	if bb.minY > bb.maxY {
+		bb.minY, bb.maxY = bb.maxY, bb.minY
+	}
+	return bb
 }
 
 func (b box) intersects(o box) bool {

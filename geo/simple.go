@@ -39,18 +39,23 @@ func (r ringView) checkSimple() error {
 
 // scanEdges compares candidate edge pairs found through an edgeGrid. It
 // returns the first violation in (i, j) order (kind noContact if none),
-// the vertices where the ring touches itself, and false if the work budget
-// was exhausted.
+// the distinct vertices where the ring touches itself, and false if the
+// work budget was exhausted.
 func (r ringView) scanEdges() (best violation, shared []int, ok bool) {
 	m := len(r.v)
 	if m < 4 {
 		return best, nil, true // a triangle has no non-adjacent edges
 	}
 	budget := pairBudgetPerEdge*m + pairBudgetBase
-	g, ok := newEdgeGrid(r.v, budget)
+	boxes := make([]box, m)
+	for i := range m {
+		boxes[i] = edgeBox(r.v[i], r.v[r.next(i)])
+	}
+	g, ok := newEdgeGrid(boxes, budget)
 	if !ok {
 		return best, nil, false
 	}
+	seen := make([]bool, m) // vertices already in shared
 	pairs := 0
 	for c := range len(g.start) - 1 {
 		items := g.items[g.start[c]:g.start[c+1]]
@@ -60,31 +65,38 @@ func (r ringView) scanEdges() (best violation, shared []int, ok bool) {
 		}
 		for a, i := range items {
 			for _, j := range items[a+1:] {
-				best, shared = r.testPair(g, c, int(i), int(j), best, shared)
+				if !boxes[i].intersects(boxes[j]) || adjacent(int(i), int(j), m) {
+					continue
+				}
+				best, shared = r.testPair(g, c, int(i), int(j), boxes, best, shared, seen)
 			}
 		}
 	}
 	return best, shared, true
 }
 
-// testPair classifies edges i < j if this cell owns the pair (it contains
-// the lower-left corner of the overlap of their boxes, so each pair is
-// tested once) and folds the result into best and shared.
-func (r ringView) testPair(g *edgeGrid, c, i, j int, best violation, shared []int) (violation, []int) {
-	m := len(r.v)
-	if adjacent(i, j, m) {
+// testPair classifies non-adjacent edges i < j whose boxes intersect, if
+// cell c owns the pair (it contains the lower-left corner of the overlap of
+// their boxes, so each pair is tested once), and folds the result into best
+// and shared.
+func (r ringView) testPair(g *edgeGrid, c, i, j int, boxes []box, best violation, shared []int, seen []bool) (violation, []int) {
+	bi, bj := boxes[i], boxes[j]
+	if g.cell(max(bi.minX, bj.minX), max(bi.minY, bj.minY)) != c {
 		return best, shared
 	}
+	m := len(r.v)
 	a, b := r.v[i], r.v[(i+1)%m]
 	p, q := r.v[j], r.v[(j+1)%m]
-	bi, bj := edgeBox(a, b), edgeBox(p, q)
-	if !bi.intersects(bj) || g.cell(max(bi.minX, bj.minX), max(bi.minY, bj.minY)) != c {
-		return best, shared
-	}
 	switch kind := classify(a, b, p, q); kind {
 	case noContact:
 	case vertexTouch:
-		shared = append(shared, r.sharedVertex(i, j)...)
+		vi, vj := r.sharedVertex(i, j)
+		for _, x := range [2]int{vi, vj} {
+			if !seen[x] {
+				seen[x] = true
+				shared = append(shared, x)
+			}
+		}
 	default:
 		if v := (violation{i, j, kind}); v.before(best) {
 			best = v
@@ -94,19 +106,19 @@ func (r ringView) testPair(g *edgeGrid, c, i, j int, best violation, shared []in
 }
 
 // sharedVertex returns the indices of the common endpoint of edges i and j.
-func (r ringView) sharedVertex(i, j int) []int {
-	vi, vj := i, j
+func (r ringView) sharedVertex(i, j int) (vi, vj int) {
+	vi, vj = i, j
 	if r.v[vi] != r.v[vj] && r.v[vi] != r.v[r.next(vj)] {
 		vi = r.next(i)
 	}
 	if r.v[vj] != r.v[vi] {
 		vj = r.next(j)
 	}
-	return []int{vi, vj}
+	return vi, vj
 }
 
-// checkSharedVertices groups the touching vertices by position and rejects
-// a vertex where two passages of the ring cross.
+// checkSharedVertices groups the touching vertices (distinct indices) by
+// position and rejects a vertex where two passages of the ring cross.
 func (r ringView) checkSharedVertices(shared []int) error {
 	slices.SortFunc(shared, func(x, y int) int {
 		if c := compareLatLng(r.v[x], r.v[y]); c != 0 {
@@ -114,7 +126,6 @@ func (r ringView) checkSharedVertices(shared []int) error {
 		}
 		return x - y
 	})
-	shared = slices.Compact(shared)
 	bad := -1
 	for len(shared) > 0 {
 		k := 1

@@ -20,9 +20,8 @@ func (r ringView) bruteForce() (violation, map[int]bool) {
 			switch k := classify(r.v[i], r.v[(i+1)%m], r.v[j], r.v[(j+1)%m]); k {
 			case noContact:
 			case vertexTouch:
-				for _, x := range r.sharedVertex(i, j) {
-					shared[x] = true
-				}
+				vi, vj := r.sharedVertex(i, j)
+				shared[vi], shared[vj] = true, true
 			default:
 				if v := (violation{i, j, k}); v.before(best) {
 					best = v
@@ -82,6 +81,42 @@ func TestScanEdgesMatchesBruteForce(t *testing.T) {
 		}
 		checkAgainstBruteForce(t, gridRing(b))
 	}
+}
+
+// TestScanEdgesMatchesBruteForceShapes covers larger rings, mixed edge
+// lengths and degenerate bounding boxes, which exercise the grid sizing.
+func TestScanEdgesMatchesBruteForceShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 300 {
+		n := 4 + rng.IntN(300)
+		r := make(Ring, n)
+		p := LatLng{Lat: 41.8, Lng: 123.4}
+		for k := range r {
+			step := 1.0 / 1024
+			if rng.IntN(10) == 0 {
+				step *= 100 // an occasional long edge
+			}
+			p.Lat += float64(rng.IntN(3)-1) * step
+			p.Lng += float64(rng.IntN(3)-1) * step
+			r[k] = p
+		}
+		checkAgainstBruteForce(t, append(r, r[0]))
+	}
+	line := func(horizontal bool, xs ...float64) Ring {
+		r := Ring{}
+		for _, x := range xs {
+			if horizontal {
+				r = append(r, xy(x, 41.8))
+			} else {
+				r = append(r, xy(123.4, x))
+			}
+		}
+		return r
+	}
+	checkAgainstBruteForce(t, line(true, 0, 3, 1, 2, 0))
+	checkAgainstBruteForce(t, line(false, 0, 3, 1, 5, 2, 0))
+	checkAgainstBruteForce(t, comb(50))
+	checkAgainstBruteForce(t, circle(41.8, 123.4, 0.2, 2000))
 }
 
 func FuzzRingSelfIntersection(f *testing.F) {
