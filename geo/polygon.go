@@ -1,16 +1,15 @@
 package geo
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Polygon is an outer ring with optional holes.
 type Polygon struct {
 	Outer Ring
 	Holes []Ring
 }
-
-// holeProbeLimit bounds how many hole vertices are tried when looking for
-// one that is not on the outer ring's boundary.
-const holeProbeLimit = 16
 
 // AreaM2 returns the area in square metres on a sphere of radius 6371008.8
 // m, with edges taken as great-circle arcs: the area of the outer ring minus
@@ -87,52 +86,26 @@ func ValidatePolygon(field string, p Polygon) error {
 }
 
 // checkHoles verifies that each hole of p starts inside its outer ring.
+// Point location uses a bandIndex over the outer ring; a polygon that
+// would need more than the work budget is rejected as too complex.
 func checkHoles(field string, p Polygon) error {
+	if len(p.Holes) == 0 {
+		return nil
+	}
+	vertices := len(p.Outer)
+	for _, h := range p.Holes {
+		vertices += len(h)
+	}
+	ix := newBandIndex(p.Outer, pairBudgetPerEdge*vertices+pairBudgetBase)
 	for k, h := range p.Holes {
-		if holeOutside(p.Outer, h) {
+		outside, ok := ix.holeOutside(h)
+		if !ok {
+			return &FieldError{Field: field, Reason: fmt.Sprintf(
+				"polygon with %d holes is too complex to check that they lie inside", len(p.Holes))}
+		}
+		if outside {
 			return &FieldError{Field: indexField(field, k+1), Reason: "hole is not inside the outer ring"}
 		}
 	}
 	return nil
-}
-
-func holeOutside(outer, hole Ring) bool {
-	for k := 0; k < len(hole) && k < holeProbeLimit; k++ {
-		switch locate(hole[k], outer) {
-		case outside:
-			return true
-		case inside:
-			return false
-		}
-	}
-	return false // every probed vertex is on the outer boundary: a touching hole
-}
-
-// location of a point relative to a ring.
-type location int
-
-const (
-	outside location = iota
-	onBoundary
-	inside
-)
-
-// locate finds where p lies relative to the closed ring r (even-odd rule,
-// exact predicates).
-func locate(p LatLng, r Ring) location {
-	in := false
-	for k := 0; k+1 < len(r); k++ {
-		a, b := r[k], r[k+1]
-		o := orient(a, b, p)
-		if o == 0 && edgeBox(a, b).intersects(edgeBox(p, p)) {
-			return onBoundary
-		}
-		if (a.Lat > p.Lat) != (b.Lat > p.Lat) && (b.Lat > a.Lat) == (o > 0) {
-			in = !in
-		}
-	}
-	if in {
-		return inside
-	}
-	return outside
 }

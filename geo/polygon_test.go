@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestAreaM2(t *testing.T) {
@@ -107,6 +108,25 @@ func TestValidatePolygon(t *testing.T) {
 	}
 }
 
+// locateAll is the reference for bandIndex.locate: every edge is examined.
+func locateAll(p LatLng, r Ring) location {
+	in := false
+	for k := 0; k+1 < len(r); k++ {
+		a, b := r[k], r[k+1]
+		o := orient(a, b, p)
+		if o == 0 && edgeBox(a, b).intersects(box{p.Lng, p.Lat, p.Lng, p.Lat}) {
+			return onBoundary
+		}
+		if (a.Lat > p.Lat) != (b.Lat > p.Lat) && (b.Lat > a.Lat) == (o > 0) {
+			in = !in
+		}
+	}
+	if in {
+		return inside
+	}
+	return outside
+}
+
 func TestLocate(t *testing.T) {
 	square := ringOf(0, 0, 4, 0, 4, 4, 0, 4, 0, 0)
 	notch := ringOf(0, 0, 4, 0, 4, 4, 2, 2, 0, 4, 0, 0) // V-shaped notch from the top
@@ -118,17 +138,69 @@ func TestLocate(t *testing.T) {
 	}{
 		{"inside", xy(1, 1), square, inside},
 		{"outside", xy(5, 1), square, outside},
+		{"above", xy(1, 5), square, outside},
 		{"level with a vertex, outside", xy(-1, 4), square, outside},
 		{"level with a vertex, inside", xy(2, 4-1e-9), square, inside},
 		{"on an edge", xy(4, 2), square, onBoundary},
 		{"on a vertex", xy(0, 0), square, onBoundary},
+		{"on the top vertex", xy(0, 4), square, onBoundary},
 		{"in the notch", xy(2, 3), notch, outside},
 		{"below the notch", xy(2, 1), notch, inside},
 		{"level with the notch tip", xy(1, 2), notch, inside},
+		{"empty ring", xy(1, 1), Ring{}, outside},
 	}
 	for _, tt := range tests {
-		if got := locate(tt.p, tt.r); got != tt.want {
-			t.Errorf("%s: locate = %d, want %d", tt.name, got, tt.want)
+		got, ok := newBandIndex(tt.r, 1000).locate(tt.p)
+		if got != tt.want || !ok {
+			t.Errorf("%s: locate = %d, %v; want %d", tt.name, got, ok, tt.want)
+		}
+		if ref := locateAll(tt.p, tt.r); ref != tt.want {
+			t.Errorf("%s: locateAll = %d, want %d", tt.name, ref, tt.want)
 		}
 	}
+}
+
+func TestBandIndexMatchesReference(t *testing.T) {
+	rings := []Ring{circle(41.8, 123.4, 0.2, 500), comb(40), flower(30), ringOf(0, 0, 4, 0, 4, 4, 2, 2, 0, 4, 0, 0)}
+	for ri, r := range rings {
+		ix := newBandIndex(r, 1<<30)
+		b := edgeBox(r[0], r[0])
+		for _, q := range r {
+			b = box{min(b.minX, q.Lng), min(b.minY, q.Lat), max(b.maxX, q.Lng), max(b.maxY, q.Lat)}
+		}
+		probes := append(Ring{}, r...) // vertices lie on the boundary
+		for k := range 2000 {
+			fx, fy := float64(k%47)/46, float64(k/47)/42
+			probes = append(probes, LatLng{Lat: b.minY - 0.1 + fy*(b.maxY-b.minY+0.2), Lng: b.minX - 0.1 + fx*(b.maxX-b.minX+0.2)})
+		}
+		for _, p := range probes {
+			if got, _ := ix.locate(p); got != locateAll(p, r) {
+				t.Fatalf("ring %d, point %v: locate = %d, reference %d", ri, p, got, locateAll(p, r))
+			}
+		}
+	}
+}
+
+func TestManyHoles(t *testing.T) {
+	outer := circle(41.8, 123.4, 0.5, 20000)
+	var holes []Ring
+	for k := range 20000 {
+		x, y := float64(k%141)/141*0.6-0.3, float64(k/141)/142*0.6-0.3
+		holes = append(holes, circle(41.8+y, 123.4+x, 0.0005, 4))
+	}
+	start := time.Now()
+	if err := ValidatePolygon("p", Polygon{Outer: outer, Holes: holes}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("20000 holes in a 20000-vertex ring took %v", d)
+	}
+	holes[12345] = circle(41.8, 124.4, 0.0005, 4)
+	wantFieldError(t, ValidatePolygon("p", Polygon{Outer: outer, Holes: holes}), "p[12346]", "not inside")
+	// A comb has bands full of long edges: many holes exhaust the budget.
+	var combHoles []Ring
+	for range 20000 {
+		combHoles = append(combHoles, Ring{xy(0.0001, 40), xy(0.0002, 40), xy(0.0001, 40.0001), xy(0.0001, 40)})
+	}
+	wantFieldError(t, ValidatePolygon("p", Polygon{Outer: comb(1000), Holes: combHoles}), "p", "too complex")
 }

@@ -37,6 +37,16 @@ func (r ringView) checkSimple() error {
 	return r.checkSharedVertices(shared)
 }
 
+// edgeScan holds the state of one self-intersection scan.
+type edgeScan struct {
+	r      ringView
+	g      *edgeGrid
+	boxes  []box
+	best   violation // first violation in (i, j) order; kind noContact if none
+	shared []int     // distinct vertices where the ring touches itself
+	seen   []bool    // vertices already in shared
+}
+
 // scanEdges compares candidate edge pairs found through an edgeGrid. It
 // returns the first violation in (i, j) order (kind noContact if none),
 // the distinct vertices where the ring touches itself, and false if the
@@ -47,62 +57,54 @@ func (r ringView) scanEdges() (best violation, shared []int, ok bool) {
 		return best, nil, true // a triangle has no non-adjacent edges
 	}
 	budget := pairBudgetPerEdge*m + pairBudgetBase
-	boxes := make([]box, m)
+	s := edgeScan{r: r, boxes: make([]box, m), seen: make([]bool, m)}
 	for i := range m {
-		boxes[i] = edgeBox(r.v[i], r.v[r.next(i)])
+		s.boxes[i] = edgeBox(r.v[i], r.v[r.next(i)])
 	}
-	g, ok := newEdgeGrid(boxes, budget)
-	if !ok {
+	if s.g, ok = newEdgeGrid(s.boxes, budget); !ok {
 		return best, nil, false
 	}
-	seen := make([]bool, m) // vertices already in shared
 	pairs := 0
-	for c := range len(g.start) - 1 {
-		items := g.items[g.start[c]:g.start[c+1]]
+	for c := range len(s.g.start) - 1 {
+		items := s.g.items[s.g.start[c]:s.g.start[c+1]]
 		pairs += len(items) * (len(items) - 1) / 2
 		if pairs > budget {
 			return best, nil, false
 		}
 		for a, i := range items {
 			for _, j := range items[a+1:] {
-				if !boxes[i].intersects(boxes[j]) || adjacent(int(i), int(j), m) {
-					continue
-				}
-				best, shared = r.testPair(g, c, int(i), int(j), boxes, best, shared, seen)
+				s.pair(c, int(i), int(j))
 			}
 		}
 	}
-	return best, shared, true
+	return s.best, s.shared, true
 }
 
-// testPair classifies non-adjacent edges i < j whose boxes intersect, if
-// cell c owns the pair (it contains the lower-left corner of the overlap of
-// their boxes, so each pair is tested once), and folds the result into best
-// and shared.
-func (r ringView) testPair(g *edgeGrid, c, i, j int, boxes []box, best violation, shared []int, seen []bool) (violation, []int) {
-	bi, bj := boxes[i], boxes[j]
-	if g.cell(max(bi.minX, bj.minX), max(bi.minY, bj.minY)) != c {
-		return best, shared
+// pair classifies edges i < j if they are not adjacent, their boxes
+// intersect, and cell c owns the pair (it contains the lower-left corner of
+// the overlap of their boxes, so each pair is classified once).
+func (s *edgeScan) pair(c, i, j int) {
+	bi, bj := s.boxes[i], s.boxes[j]
+	m := len(s.r.v)
+	if !bi.intersects(bj) || adjacent(i, j, m) || s.g.cell(max(bi.minX, bj.minX), max(bi.minY, bj.minY)) != c {
+		return
 	}
-	m := len(r.v)
-	a, b := r.v[i], r.v[(i+1)%m]
-	p, q := r.v[j], r.v[(j+1)%m]
-	switch kind := classify(a, b, p, q); kind {
+	v := s.r.v
+	switch kind := classify(v[i], v[(i+1)%m], v[j], v[(j+1)%m]); kind {
 	case noContact:
 	case vertexTouch:
-		vi, vj := r.sharedVertex(i, j)
+		vi, vj := s.r.sharedVertex(i, j)
 		for _, x := range [2]int{vi, vj} {
-			if !seen[x] {
-				seen[x] = true
-				shared = append(shared, x)
+			if !s.seen[x] {
+				s.seen[x] = true
+				s.shared = append(s.shared, x)
 			}
 		}
 	default:
-		if v := (violation{i, j, kind}); v.before(best) {
-			best = v
+		if found := (violation{i, j, kind}); found.before(s.best) {
+			s.best = found
 		}
 	}
-	return best, shared
 }
 
 // sharedVertex returns the indices of the common endpoint of edges i and j.

@@ -83,3 +83,14 @@ func (s *Service) chain(ctx context.Context, g Grid) (Chain, error) {
 	}
 	return ch, nil
 }
+
+// GridIDs returns the IDs of the police and community grids at a WGS-84
+// point ("" where none): the lookup without records and chains, for hot
+// paths such as location updates.
+func (s *Service) GridIDs(ctx context.Context, p geo.LatLng) (police, community string, err error) {
+	cells, err := LocateCells(p)
+	if err != nil {
+		return "", "", err
+	}
+	return s.store.LocateCells(ctx, cells[:])
+}
