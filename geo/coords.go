@@ -86,8 +86,9 @@ func (cp *coordParser) array(at coordPath, what string, elem func(i int) error) 
 	}
 }
 
-// number scans a number token; ok is false if the next value is not one.
-// Only the first want numbers of a position are converted.
+// number scans a number token, converting it if convert is set (altitudes
+// are only checked to be numbers); ok is false if the next value is not a
+// number.
 func (cp *coordParser) number(convert bool) (v float64, ok bool) {
 	c := cp.peek()
 	if c != '-' && (c < '0' || c > '9') {

@@ -18,8 +18,8 @@
 // consecutive duplicates are dropped, needs at least four positions, must
 // be closed and must be simple: no spikes, and no crossing, overlapping or
 // touching of non-adjacent edges. The single tolerated contact is a ring
-// touching itself at a vertex it visits twice without crossing there; see
-// ValidateRing for why. Holes must lie inside their outer ring.
+// touching itself at a vertex it visits more than once without crossing
+// there; see ValidateRing for why. Holes must lie inside their outer ring.
 //
 // Geometry is planar in (longitude, latitude), as RFC 7946 specifies;
 // areas (Polygon.AreaM2) and distances (Haversine) are computed on a

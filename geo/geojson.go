@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Default limits of DecodeOptions.
@@ -47,8 +48,10 @@ type DecodeOptions struct {
 // returned rings are the normalised ones.
 //
 // The first problem found is returned as a *FieldError naming the feature
-// and path, e.g. "features[3].geometry.coordinates[0][12]"; malformed JSON
-// has Field "".
+// and path in the input, e.g. "features[3].geometry.coordinates[0][12]"
+// (position indices count the positions as received); malformed JSON has
+// Field "". MaxFeatures and MaxVertices are checked before the work they
+// limit is done.
 func DecodeFeatureCollection(data []byte, opts DecodeOptions) ([]Feature, error) {
 	if opts.MaxFeatures <= 0 {
 		opts.MaxFeatures = defaultMaxFeatures
@@ -251,7 +254,11 @@ func describe(raw json.RawMessage) string {
 	case len(raw) == 0:
 		return "nothing"
 	case len(raw) > 40:
-		return string(raw[:40]) + "…"
+		n := 40
+		for n > 0 && !utf8.RuneStart(raw[n]) {
+			n--
+		}
+		return string(raw[:n]) + "…"
 	}
 	return string(raw)
 }

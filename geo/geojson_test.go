@@ -42,6 +42,8 @@ var decodeErrorTests = []struct {
 	{"too many features", string(collection(okFeature, okFeature, okFeature)), DecodeOptions{MaxFeatures: 2}, "features", "3 features; at most 2"},
 	{"too many vertices", string(collection(okFeature, okFeature)), DecodeOptions{MaxVertices: 7}, "features[1]", "more than 7 vertices"},
 	{"feature not an object", string(collection(`[]`)), DecodeOptions{}, "features[0]", "must be an object"},
+	{"long type value is cut at a rune boundary", `{"type":"x沈阳沈阳沈阳沈阳沈阳沈阳沈阳沈阳沈阳沈阳","features":[]}`, DecodeOptions{},
+		"type", `got "x沈阳沈阳沈阳沈阳沈阳沈阳…`},
 	{"feature type wrong", string(collection(`{"type":"Polygon"}`)), DecodeOptions{}, "features[0].type", `must be "Feature"`},
 	{"no geometry", string(collection(`{"type":"Feature","properties":{}}`)), DecodeOptions{}, "features[0].geometry", "no geometry"},
 	{"null geometry", string(collection(okFeature, `{"type":"Feature","geometry":null}`)), DecodeOptions{}, "features[1].geometry", "no geometry"},

@@ -45,9 +45,10 @@ func newEdgeGrid(boxes []box, budget int) (*edgeGrid, bool) {
 	return g, true
 }
 
-// gridDims chooses square cells for a w × h box: about two mean edge
-// extents wide, but no fewer than m and no more than maxCellsPerEdge·m cells
-// (the lower bound keeps rings with a few long edges, like combs, in check).
+// gridDims chooses square cells for a w × h box, about two mean edge
+// extents wide but with between m and maxCellsPerEdge·m cells: a few very
+// long edges (as in a comb) cannot make the cells huge, and many tiny ones
+// cannot make the grid huge.
 func gridDims(m int, w, h, meanExtent float64) (nx, ny int) {
 	maxCells := float64(maxCellsPerEdge * m)
 	lo, hi := math.Sqrt(w*h/maxCells), math.Sqrt(w*h/float64(m))

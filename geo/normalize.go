@@ -2,13 +2,15 @@ package geo
 
 // despike removes zero-width spikes from a closed, deduplicated ring: a
 // vertex b whose neighbours a and c are collinear with it and where the
-// ring turns back (a→b→a, or a→b→c with c on the line through a and b on the
-// way back). Removing b leaves the enclosed area exactly unchanged; if that
-// makes a and c equal they are merged, which may expose a further spike,
-// so the process repeats until none is left. It is applied by
-// DecodeFeatureCollection only (ValidateRing rejects spikes): quantised
-// third-party outlines contain many of them. A ring that is not closed or
-// too short is returned unchanged for checkRing to reject.
+// ring turns back (a→b→a, or a→b→c with c on the line through a and b on
+// the way back). Removing b leaves the region bounded by the ring
+// unchanged in the longitude/latitude plane of GeoJSON (great-circle areas
+// move by well under 1 m² per polygon in testdata). If a and c become
+// equal they are merged, which may expose a further spike, so the process
+// repeats until none is left. Only DecodeFeatureCollection applies it
+// (ValidateRing rejects spikes): quantised third-party outlines contain
+// many. A ring that is not closed or is too short is returned unchanged,
+// for checkRing to reject.
 func despike(c cleanRing) cleanRing {
 	n := len(c.pts)
 	if n < 4 || c.pts[0] != c.pts[n-1] {

@@ -72,7 +72,9 @@ func transformRing(r Ring, f func(LatLng) LatLng) Ring {
 // the outer ring is field[0] and hole k is field[k+1]. Containment is
 // decided by the first hole vertex (of up to 16) that is not on the outer
 // boundary; crossings between hole and outer edges, and holes overlapping
-// each other, are not checked.
+// each other, are not checked. Like ValidateRing, it rejects as too complex
+// a polygon whose containment test would take excessive work (thousands of
+// holes inside a comb-like outer ring).
 func ValidatePolygon(field string, p Polygon) error {
 	if err := ValidateRing(indexField(field, 0), p.Outer); err != nil {
 		return err

@@ -19,8 +19,8 @@ type Ring []LatLng
 //   - adjacent edges must not overlap collinearly (a spike that goes back on
 //     itself), and
 //   - non-adjacent edges must not cross, overlap, or touch — except that the
-//     ring may touch itself at a shared vertex (the same position visited
-//     twice), provided the two passages through that vertex do not cross.
+//     ring may touch itself at a shared vertex (a position it visits more
+//     than once), provided its passages through that vertex do not cross.
 //
 // The exception exists because district outlines quantised to a grid, such
 // as testdata/shenyang-districts.geojson, pinch at vertices where a narrow
