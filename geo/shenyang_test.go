@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const shenyangFile = "testdata/shenyang-districts.geojson"
+const shenyangFile = "../testdata/shenyang/districts.geojson"
 
 // rawFeature is a feature of the test file decoded without validation.
 type rawFeature struct {
@@ -83,17 +83,17 @@ var shenyangFeatures = []struct {
 	wantField, wantErr string
 }{
 	{"210102", "Polygon", 1, "", ""},
-	{"210103", "Polygon", 1, "features[1].geometry.coordinates[0][123]", "edge [123]-[124] touches edge [127]-[128]"},
+	{"210103", "Polygon", 1, "", ""},
 	{"210104", "Polygon", 1, "", ""},
-	{"210105", "Polygon", 1, "features[3].geometry.coordinates[0][188]", "edge [188]-[189] touches edge [191]-[193]"},
-	{"210106", "Polygon", 1, "features[4].geometry.coordinates[0][1341]", "edge [1341]-[1342] touches edge [1351]-[1352]"},
-	{"210111", "Polygon", 1, "features[5].geometry.coordinates[0][765]", "edge [765]-[767] crosses edge [768]-[771]"},
-	{"210112", "Polygon", 1, "features[6].geometry.coordinates[0][1798]", "edge [1798]-[1800] overlaps edge [1807]-[1809]"},
+	{"210105", "Polygon", 1, "", ""},
+	{"210106", "Polygon", 1, "", ""},
+	{"210111", "Polygon", 1, "", ""},
+	{"210112", "Polygon", 1, "", ""},
 	{"210113", "Polygon", 1, "", ""},
-	{"210114", "MultiPolygon", 2, "features[8].geometry.coordinates[1][0][1637]", "edge [1637]-[1638] overlaps edge [1642]-[1643]"},
+	{"210114", "MultiPolygon", 2, "", ""},
 	{"210115", "MultiPolygon", 2, "", ""},
-	{"210123", "Polygon", 1, "features[10].geometry.coordinates[0][1963]", "edge [1963]-[1965] crosses edge [1968]-[1969]"},
-	{"210124", "Polygon", 1, "features[11].geometry.coordinates[0][1567]", "edge [1567]-[1569] crosses edge [1570]-[1573]"},
+	{"210123", "Polygon", 1, "", ""},
+	{"210124", "Polygon", 1, "", ""},
 	{"210181", "MultiPolygon", 2, "", ""},
 }
 
@@ -102,9 +102,13 @@ func TestDecodeShenyangFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = DecodeFeatureCollection(data, DecodeOptions{})
-	first := shenyangFeatures[1]
-	wantFieldError(t, err, first.wantField, first.wantErr)
+	got, err := DecodeFeatureCollection(data, DecodeOptions{})
+	if err != nil {
+		t.Fatalf("the real data must decode (its rounding artefacts are slivers): %v", err)
+	}
+	if len(got) != 13 {
+		t.Errorf("got %d features, want 13", len(got))
+	}
 }
 
 // TestDecodeShenyangFeatures decodes each district on its own.

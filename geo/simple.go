@@ -42,9 +42,9 @@ type edgeScan struct {
 	r      ringView
 	g      *edgeGrid
 	boxes  []box
-	best   violation // first violation in (i, j) order; kind noContact if none
-	shared []int     // distinct vertices where the ring touches itself
-	seen   []bool    // vertices already in shared
+	shared []int  // distinct vertices where the ring touches itself
+	seen   []bool // vertices already in shared
+	cross  crossingLog
 }
 
 // scanEdges compares candidate edge pairs found through an edgeGrid. It
@@ -77,7 +77,7 @@ func (r ringView) scanEdges() (best violation, shared []int, ok bool) {
 			}
 		}
 	}
-	return s.best, s.shared, true
+	return s.cross.verdict(r), s.shared, true
 }
 
 // pair classifies edges i < j if they are not adjacent, their boxes
@@ -100,10 +100,8 @@ func (s *edgeScan) pair(c, i, j int) {
 				s.shared = append(s.shared, x)
 			}
 		}
-	default:
-		if found := (violation{i, j, kind}); found.before(s.best) {
-			s.best = found
-		}
+	case crosses:
+		s.cross.add(violation{i, j, kind})
 	}
 }
 
@@ -134,7 +132,7 @@ func (r ringView) checkSharedVertices(shared []int) error {
 		for k < len(shared) && r.v[shared[k]] == r.v[shared[0]] {
 			k++
 		}
-		if r.passagesCross(shared[:k]) && (bad < 0 || shared[0] < bad) {
+		if r.passagesCross(shared[:k]) && r.vertexLoopArea(shared[:k]) > SliverM2 && (bad < 0 || shared[0] < bad) {
 			bad = shared[0]
 		}
 		shared = shared[k:]

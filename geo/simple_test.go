@@ -10,7 +10,7 @@ import (
 // contact in (i, j) order and the set of touching vertices.
 func (r ringView) bruteForce() (violation, map[int]bool) {
 	m := len(r.v)
-	best := violation{}
+	var cross crossingLog
 	shared := map[int]bool{}
 	for i := range m {
 		for j := i + 1; j < m; j++ {
@@ -22,14 +22,12 @@ func (r ringView) bruteForce() (violation, map[int]bool) {
 			case vertexTouch:
 				vi, vj := r.sharedVertex(i, j)
 				shared[vi], shared[vj] = true, true
-			default:
-				if v := (violation{i, j, k}); v.before(best) {
-					best = v
-				}
+			case crosses:
+				cross.add(violation{i, j, k})
 			}
 		}
 	}
-	return best, shared
+	return cross.verdict(r), shared
 }
 
 // gridRing maps bytes to a closed ring on a coarse grid of quantised
