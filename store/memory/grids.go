@@ -34,15 +34,26 @@ func (s *Store) ApplyGridChange(ctx context.Context, ch grid.GridChange) error {
 		s.grids[ch.Kind][gc.Grid.ID] = gc.Grid
 		s.gridCells[ch.Kind][gc.Grid.ID] = cells
 	}
-	owners := s.owners[ch.Kind]
-	for c, id := range ch.Owners {
-		if id == "" {
+	s.setOwners(ch.Kind, ch.Owners)
+	return nil
+}
+
+// setOwners applies owner changes and keeps resCount in step.
+func (s *Store) setOwners(kind grid.Kind, changes map[h3.Cell]string) {
+	owners, counts := s.owners[kind], &s.resCount[kind]
+	for c, id := range changes {
+		_, had := owners[uint64(c)]
+		switch {
+		case id == "" && had:
 			delete(owners, uint64(c))
-		} else {
+			counts[resolution(c)]--
+		case id != "":
+			if !had {
+				counts[resolution(c)]++
+			}
 			owners[uint64(c)] = id
 		}
 	}
-	return nil
 }
 
 // UpdateGrid implements grid.GridStore.
@@ -118,11 +129,17 @@ func (s *Store) LocateCells(ctx context.Context, cells []h3.Cell) (police, commu
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return first(s.owners[grid.Police], cells), first(s.owners[grid.Community], cells), nil
+	return s.first(grid.Police, cells), s.first(grid.Community, cells), nil
 }
 
-func first(owners map[uint64]string, cells []h3.Cell) string {
+// first looks cells up in order, skipping resolutions the kind has no
+// cells at (usually all but one), so a lookup is one map read per kind.
+func (s *Store) first(kind grid.Kind, cells []h3.Cell) string {
+	owners, counts := s.owners[kind], &s.resCount[kind]
 	for _, c := range cells {
+		if counts[resolution(c)] == 0 {
+			continue
+		}
 		if id, ok := owners[uint64(c)]; ok {
 			return id
 		}
@@ -137,3 +154,7 @@ func kindOr(k grid.Kind) grid.Kind {
 	}
 	return k
 }
+
+// resolution reads an H3 index's resolution bits (52-55) without the cgo
+// call h3.Cell.Resolution makes.
+func resolution(c h3.Cell) int { return int(uint64(c)>>52) & 0xf }

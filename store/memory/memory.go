@@ -14,6 +14,7 @@ type Store struct {
 	grids      [3]map[string]grid.Grid // by grid.Kind
 	gridCells  [3]map[string][]uint64
 	owners     [3]map[uint64]string // cell → grid ID
+	resCount   [3][16]int           // owned cells per kind and resolution
 	posts      map[string]grid.WatchPost
 	compounds  map[string]grid.Compound
 	responders map[string]grid.Responder
