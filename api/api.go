@@ -24,6 +24,18 @@ type Config struct {
 	// Logger receives the internal errors whose text clients never see;
 	// nil discards them.
 	Logger *slog.Logger
+
+	// streamAckBatch caps the acks of one ReportLocations response
+	// (default 256); tests and benchmarks set it.
+	streamAckBatch int
+}
+
+// ackBatch returns the cap on the acks of one ReportLocations response.
+func (c Config) ackBatch() int {
+	if c.streamAckBatch <= 0 {
+		return defaultAckBatch
+	}
+	return c.streamAckBatch
 }
 
 func (c Config) withDefaults() Config {
@@ -36,14 +48,19 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Register registers GridService and RosterService, served by svc, on s.
-func Register(s *grpc.Server, svc *grid.Service, cfg Config) {
+// Register registers GridService and RosterService, served by svc, and
+// PresenceService, served by pres, on s. A nil pres leaves PresenceService
+// out.
+func Register(s *grpc.Server, svc *grid.Service, pres Presence, cfg Config) {
 	b := base{svc: svc, cfg: cfg.withDefaults()}
 	gridwatchv1.RegisterGridServiceServer(s, &gridServer{base: b})
 	gridwatchv1.RegisterRosterServiceServer(s, &rosterServer{base: b})
+	if pres != nil {
+		gridwatchv1.RegisterPresenceServiceServer(s, &presenceServer{base: b, pres: pres})
+	}
 }
 
-// RegisterGateway adds the HTTP/JSON bindings of both services to mux,
+// RegisterGateway adds the HTTP/JSON bindings of the services to mux,
 // forwarding to conn.
 func RegisterGateway(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error {
 	if err := gridwatchv1.RegisterGridServiceHandler(ctx, mux, conn); err != nil {
@@ -51,6 +68,9 @@ func RegisterGateway(ctx context.Context, mux *runtime.ServeMux, conn *grpc.Clie
 	}
 	if err := gridwatchv1.RegisterRosterServiceHandler(ctx, mux, conn); err != nil {
 		return fmt.Errorf("api: gateway of RosterService: %w", err)
+	}
+	if err := gridwatchv1.RegisterPresenceServiceHandler(ctx, mux, conn); err != nil {
+		return fmt.Errorf("api: gateway of PresenceService: %w", err)
 	}
 	return nil
 }

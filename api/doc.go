@@ -1,7 +1,9 @@
 // Package api serves gridwatch's public API, gridwatch.v1 (proto/, generated
-// into gen/), over package grid: GridService (units, police and community
-// grids, the point lookup) and RosterService (watch posts, residential
-// compounds, the responder roster).
+// into gen/), over packages grid and presence: GridService (units, police
+// and community grids, the point lookup), RosterService (watch posts,
+// residential compounds, the responder roster) and PresenceService (shifts,
+// position reports, the nearest responders in the 1-3-5 minute circles,
+// time in own grid).
 //
 // Every handler has the same shape, after etcd's v3rpc: a check…Request
 // function validates the request and turns it into the domain's input (names
@@ -25,6 +27,23 @@
 // 1000; next_page_token is the opaque, URL-safe encoding of the last id
 // returned and of the request's filter, so a token is only good for the
 // collection and filter it came from.
+//
+// # Roles and privacy
+//
+// RoleFrom reads the caller's role from the gRPC metadata x-gridwatch-role
+// (dispatcher, officer, volunteer or admin; anything else is volunteer).
+// FindResponders gives precise positions and resolution-8 cells to
+// dispatchers only, resolution-7 cells to everyone else. The role is not
+// authenticated yet. docs/PRIVACY.md says what is kept and who sees it.
+//
+// # Position reports
+//
+// ReportLocations is one bidirectional stream per phone: a receiver reads
+// requests ahead, the handler applies whatever has arrived in one batch and
+// acknowledges the batch in one response, so that acks cost one Send per
+// batch under load and nothing extra when idle. A bad update is
+// acknowledged REJECTED and the stream goes on; a store failure ends it.
+// BatchReportLocations is the same for up to 10,000 reports in one call.
 //
 // # HTTP
 //

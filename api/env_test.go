@@ -17,6 +17,7 @@ import (
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/store/memory"
 )
 
@@ -25,22 +26,42 @@ const testMaxImportBytes = 64 << 10
 
 // env is a server over a memory store and a client on a real transport.
 type env struct {
-	conn   *grpc.ClientConn
-	grids  gridwatchv1.GridServiceClient
-	roster gridwatchv1.RosterServiceClient
+	conn     *grpc.ClientConn
+	grids    gridwatchv1.GridServiceClient
+	roster   gridwatchv1.RosterServiceClient
+	presence gridwatchv1.PresenceServiceClient
 }
 
-// newEnv starts a gRPC server with both services on a bufconn listener
-// and imports testUnits.
+// newEnv starts a gRPC server with the services over the memory engine on
+// a bufconn listener and imports testUnits.
 func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, Config{MaxImportBytes: testMaxImportBytes})
+}
+
+// newEnvWith is newEnv with the API's configuration cfg.
+func newEnvWith(t *testing.T, cfg Config) *env {
 	t.Helper()
 	svc, err := grid.NewService(memory.New(), grid.Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
+	pres, err := presence.NewService(memory.NewPresence(), svc, svc, presence.Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	e.mustImportUnits(t)
+	return e
+}
+
+// serve starts a gRPC server with the services register registers on a
+// bufconn listener and returns clients of it.
+func serve(t *testing.T, register func(*grpc.Server)) *env {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer()
-	Register(srv, svc, Config{MaxImportBytes: testMaxImportBytes})
+	register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufconn",
@@ -50,13 +71,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	e := &env{
-		conn:   conn,
-		grids:  gridwatchv1.NewGridServiceClient(conn),
-		roster: gridwatchv1.NewRosterServiceClient(conn),
+	return &env{
+		conn:     conn,
+		grids:    gridwatchv1.NewGridServiceClient(conn),
+		roster:   gridwatchv1.NewRosterServiceClient(conn),
+		presence: gridwatchv1.NewPresenceServiceClient(conn),
 	}
-	e.mustImportUnits(t)
-	return e
 }
 
 // testUnits is a city, a district and a station whose chief heads the

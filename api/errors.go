@@ -10,6 +10,7 @@ import (
 
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 )
 
 // errorRule maps errors matching err (errors.Is) to a status code.
@@ -32,6 +33,7 @@ var errorTable = []errorRule{
 	{err: grid.ErrInvalid, code: codes.InvalidArgument},
 	{err: grid.ErrNotFound, code: codes.NotFound},
 	{err: grid.ErrFailedPrecondition, code: codes.FailedPrecondition},
+	{err: presence.ErrNotOnShift, code: codes.FailedPrecondition},
 	{err: grid.ErrUnavailable, code: codes.Unavailable, message: "store unavailable; retry later", log: true},
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 )
 
 func TestToStatus(t *testing.T) {
@@ -34,6 +35,8 @@ func TestToStatus(t *testing.T) {
 		{"not found", fmt.Errorf("grid %q: %w", "a", grid.ErrNotFound), codes.NotFound, `grid "a": not found`, nil},
 		{"failed precondition", fmt.Errorf("resolution 8: %w", grid.ErrFailedPrecondition),
 			codes.FailedPrecondition, "resolution 8: failed precondition", nil},
+		{"not on shift", fmt.Errorf("ending the shift of %q: %w", "w1", presence.ErrNotOnShift),
+			codes.FailedPrecondition, `ending the shift of "w1": responder is not on shift`, nil},
 		{"unavailable hides the cause", fmt.Errorf("%w: %w", grid.ErrUnavailable, secret),
 			codes.Unavailable, "store unavailable; retry later", nil},
 		{"deadline", fmt.Errorf("reading: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "deadline exceeded", nil},

@@ -37,10 +37,12 @@ func newGatewayMux(extra *http.ServeMux) *runtime.ServeMux {
 }
 
 // incomingHeader forwards the gateway defaults (permanent headers as
-// grpcgateway-*, Grpc-Metadata-* stripped of the prefix) and X-Request-Id
-// as x-request-id.
+// grpcgateway-*, Grpc-Metadata-* stripped of the prefix), X-Request-Id as
+// x-request-id and X-Gridwatch-Role as x-gridwatch-role (the caller's role,
+// until authentication replaces it).
 func incomingHeader(key string) (string, bool) {
-	if k := textproto.CanonicalMIMEHeaderKey(key); k == "X-Request-Id" {
+	switch k := textproto.CanonicalMIMEHeaderKey(key); k {
+	case "X-Request-Id", "X-Gridwatch-Role":
 		return strings.ToLower(k), true
 	}
 	return runtime.DefaultHeaderMatcher(key)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gridwatch/gridwatch/api"
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
 	"github.com/gridwatch/gridwatch/store/memory"
 	"google.golang.org/grpc"
@@ -28,8 +29,12 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pres, err := presence.NewService(memory.NewPresence(), svc, svc, presence.Config{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := server.New(server.Config{}, log, server.Registrar{
-		Register: func(s *grpc.Server) { api.Register(s, svc, api.Config{}) },
+		Register: func(s *grpc.Server) { api.Register(s, svc, pres, api.Config{}) },
 		Gateway:  api.RegisterGateway,
 		Ready:    st.Ping,
 	})

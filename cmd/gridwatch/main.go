@@ -1,12 +1,19 @@
 // Command gridwatch is the administrators' and operators' command line for
 // a gridwatchd server: importing grids, units, posts, compounds and the
-// roster, and looking things up.
+// roster, looking things up, shifts and the nearest responders, and load
+// tests.
 //
 //	gridwatch grids import testdata/shenyang/districts.geojson --kind police --datum gcj02
 //	gridwatch grids locate 41.7962 123.4510 -o json
+//	gridwatch responders positions positions.csv
+//	gridwatch responders nearest 41.7962 123.4510 --kind watch_volunteer -o json
+//	gridwatch load ingest --streams 8 --duration 10s
 //
 // --server (or GRIDWATCH_SERVER) names the server, 127.0.0.1:8080 by
-// default; -o json prints one JSON object per call for scripts.
+// default; -o json prints one JSON object per call for scripts. --role (or
+// GRIDWATCH_ROLE) is the role sent to the server as x-gridwatch-role
+// metadata, dispatcher by default: the CLI is the operators' tool, and only
+// dispatchers see responders' precise positions.
 package main
 
 import (

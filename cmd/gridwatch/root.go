@@ -18,6 +18,7 @@ const maxMessage = 64 << 20
 type app struct {
 	server  string
 	output  string
+	role    string
 	timeout time.Duration
 	conn    *grpc.ClientConn
 }
@@ -33,7 +34,7 @@ func newRoot(getenv func(string) string) *cobra.Command {
 			if a.output != "json" && a.output != "table" {
 				return fmt.Errorf("-o %q: want json or table", a.output)
 			}
-			return nil
+			return checkRole(a.role)
 		},
 		PersistentPostRun: func(*cobra.Command, []string) { a.close() },
 	}
@@ -48,7 +49,8 @@ func newRoot(getenv func(string) string) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.server, "server", server, "gridwatchd address (env GRIDWATCH_SERVER)")
 	root.PersistentFlags().StringVarP(&a.output, "output", "o", output, "output format: table or json (env GRIDWATCH_OUTPUT)")
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 2*time.Minute, "deadline of each call")
-	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd())
+	root.PersistentFlags().StringVar(&a.role, "role", orDefault(getenv("GRIDWATCH_ROLE"), defaultRole), roleUsage)
+	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd())
 	return root
 }
 
@@ -89,7 +91,15 @@ func (a *app) roster() (gridwatchv1.RosterServiceClient, error) {
 	return gridwatchv1.NewRosterServiceClient(conn), nil
 }
 
-// call gives each RPC the --timeout deadline.
+func (a *app) presence() (gridwatchv1.PresenceServiceClient, error) {
+	conn, err := a.dial()
+	if err != nil {
+		return nil, err
+	}
+	return gridwatchv1.NewPresenceServiceClient(conn), nil
+}
+
+// call gives each RPC the --timeout deadline and the --role.
 func (a *app) call(cmd *cobra.Command) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(cmd.Context(), a.timeout)
+	return context.WithTimeout(a.withRole(cmd.Context()), a.timeout)
 }

@@ -111,7 +111,7 @@ func (a *app) listUnderstaffed(cmd *cobra.Command) (proto.Message, func(io.Write
 }
 
 func (a *app) respondersCmd() *cobra.Command {
-	c := &cobra.Command{Use: "responders", Aliases: []string{"roster"}, Short: "The responder roster"}
+	c := &cobra.Command{Use: "responders", Aliases: []string{"roster"}, Short: "The responder roster, shifts, positions and the nearest responders"}
 	c.AddCommand(a.importCmd("responders", false, func(ctx context.Context, a *app, up upload) (proto.Message, int32, error) {
 		cl, err := a.roster()
 		if err != nil {
@@ -120,6 +120,7 @@ func (a *app) respondersCmd() *cobra.Command {
 		r, err := cl.ImportResponders(ctx, &gridwatchv1.ImportRespondersRequest{Format: up.format, Data: up.data, ValidateOnly: up.validate})
 		return r, r.GetResponderCount(), err
 	}), a.listCmd("List the roster", a.listResponders))
+	c.AddCommand(a.presenceCmds()...)
 	return c
 }
 

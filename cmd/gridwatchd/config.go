@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/gridwatch/gridwatch/api"
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
 )
 
@@ -22,6 +24,7 @@ type config struct {
 	Server   server.Config
 	Grid     grid.Config
 	API      api.Config
+	Presence presence.Config
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -41,6 +44,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	fs.IntVar(&c.Grid.DefaultResolution, "grid-resolution", 9, "H3 resolution of grid imports that name none (7 to 10)")
 	fs.Float64Var(&c.Grid.MaxGridAreaKm2, "max-grid-area-km2", 5000, "largest area of one grid")
 	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
+	model := presenceFlags(fs, &c.Presence)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -53,7 +57,48 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	if c.Store != "memory" && c.Store != "redis" {
 		return c, fmt.Errorf("-store %q: want memory or redis", c.Store)
 	}
-	return c, c.Grid.Validate()
+	if err := c.Grid.Validate(); err != nil {
+		return c, err
+	}
+	return c, model.apply(&c.Presence)
+}
+
+// linearFlags are the flags of the travel-time model, presence.Linear.
+type linearFlags struct {
+	circuity                 float64
+	walkKmh, bikeKmh, carKmh float64
+}
+
+// presenceFlags defines the flags of the presence service.
+func presenceFlags(fs *flag.FlagSet, c *presence.Config) *linearFlags {
+	var m linearFlags
+	fs.DurationVar(&c.StaleAfter, "stale-after", 60*time.Second, "how long a responder without a position update is still offered work")
+	fs.Float64Var(&m.circuity, "circuity", 1.3, "detour factor of streets over the straight line, for travel times")
+	fs.Float64Var(&m.walkKmh, "speed-walk-kmh", 5, "walking speed for travel times")
+	fs.Float64Var(&m.bikeKmh, "speed-bike-kmh", 15, "cycling speed for travel times")
+	fs.Float64Var(&m.carKmh, "speed-car-kmh", 30, "driving speed for travel times")
+	return &m
+}
+
+// apply sets the model of c and checks it and StaleAfter.
+func (m *linearFlags) apply(c *presence.Config) error {
+	for name, v := range map[string]float64{"circuity": m.circuity, "speed-walk-kmh": m.walkKmh,
+		"speed-bike-kmh": m.bikeKmh, "speed-car-kmh": m.carKmh} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("-%s %v: want a finite number", name, v)
+		}
+	}
+	lin := presence.DefaultLinear()
+	lin.Circuity = m.circuity
+	lin.SpeedKmh = map[grid.TravelMode]float64{grid.Walk: m.walkKmh, grid.Bike: m.bikeKmh, grid.Car: m.carKmh}
+	if err := lin.Validate(); err != nil {
+		return fmt.Errorf("travel-time model: %w", err)
+	}
+	if c.StaleAfter <= 0 {
+		return fmt.Errorf("-stale-after %v: want > 0", c.StaleAfter)
+	}
+	c.Model = lin
+	return nil
 }
 
 // applyEnv sets each flag from GRIDWATCH_<NAME> where that is set.

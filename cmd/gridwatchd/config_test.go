@@ -3,6 +3,9 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -22,6 +25,22 @@ func TestParseConfig(t *testing.T) {
 		{"bad store", []string{"-store", "etcd"}, nil, nil, true},
 		{"bad resolution", []string{"-grid-resolution", "12"}, nil, nil, true},
 		{"unknown flag", []string{"-colour"}, nil, nil, true},
+		{"presence defaults", nil, nil, func(c config) bool {
+			lin, ok := c.Presence.Model.(presence.Linear)
+			return ok && c.Presence.StaleAfter == time.Minute && lin.Circuity == 1.3 &&
+				lin.SpeedKmh[grid.Walk] == 5 && lin.SpeedKmh[grid.Bike] == 15 && lin.SpeedKmh[grid.Car] == 30
+		}, false},
+		{"presence env and flags", []string{"-speed-car-kmh", "40"},
+			map[string]string{"GRIDWATCH_STALE_AFTER": "90s", "GRIDWATCH_CIRCUITY": "1.5", "GRIDWATCH_SPEED_CAR_KMH": "20"},
+			func(c config) bool {
+				lin, _ := c.Presence.Model.(presence.Linear)
+				return c.Presence.StaleAfter == 90*time.Second && lin.Circuity == 1.5 && lin.SpeedKmh[grid.Car] == 40
+			}, false},
+		{"circuity below 1", []string{"-circuity", "0.9"}, nil, nil, true},
+		{"circuity NaN", []string{"-circuity", "NaN"}, nil, nil, true},
+		{"zero speed", []string{"-speed-walk-kmh", "0"}, nil, nil, true},
+		{"infinite speed", nil, map[string]string{"GRIDWATCH_SPEED_BIKE_KMH": "+Inf"}, nil, true},
+		{"stale-after zero", []string{"-stale-after", "0s"}, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

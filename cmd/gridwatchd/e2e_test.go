@@ -72,6 +72,7 @@ func TestAcceptance(t *testing.T) {
 			defer srv.Process.Kill()
 			checkServing(t, addr)
 			runCLIFlow(t, cli, addr)
+			runPresenceFlow(t, cli, addr)
 			checkSIGTERM(t, srv)
 		})
 	}
@@ -111,7 +112,7 @@ func checkServing(t *testing.T, addr string) {
 	for _, s := range resp.GetListServicesResponse().GetService() {
 		names = append(names, s.GetName())
 	}
-	for _, want := range []string{"gridwatch.v1.GridService", "gridwatch.v1.RosterService", "grpc.health.v1.Health"} {
+	for _, want := range []string{"gridwatch.v1.GridService", "gridwatch.v1.RosterService", "gridwatch.v1.PresenceService", "grpc.health.v1.Health"} {
 		if !strings.Contains(strings.Join(names, " "), want) {
 			t.Errorf("reflection lists %v, missing %s", names, want)
 		}
@@ -158,6 +159,36 @@ func runCLIFlow(t *testing.T, cli, addr string) {
 		p, _ := chain[link].(map[string]any)
 		if p["display_name"] == "" || p["display_name"] == nil {
 			t.Errorf("locate: chain link %s is empty: %v", link, chain)
+		}
+	}
+}
+
+// runPresenceFlow puts two responders on shift from a positions file and
+// finds them from a point in Shenhe, as a dispatcher and as a volunteer.
+func runPresenceFlow(t *testing.T, cli, addr string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "positions.csv")
+	csv := "id,kind,travel_mode,lat,lng\ne2e-v1,watch_volunteer,walk,41.79036,123.45\ne2e-p1,patrol_officer,car,41.80349,123.45\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res := cliJSON(t, cli, addr, "responders", "positions", file); res["applied"] != float64(2) {
+		t.Fatalf("positions: got %v, want 2 applied", res)
+	}
+	for role, precise := range map[string]bool{"dispatcher": true, "volunteer": false} {
+		near := cliJSON(t, cli, addr, "responders", "nearest", "41.79", "123.45", "--role", role)
+		circles, _ := near["circles"].([]any)
+		if len(circles) != 3 {
+			t.Fatalf("nearest as %s: got %v, want 3 circles", role, near)
+		}
+		first, _ := circles[0].(map[string]any)
+		rs, _ := first["responders"].([]any)
+		if len(rs) != 1 {
+			t.Fatalf("nearest as %s: got %v, want e2e-v1 in the 60 s circle", role, near)
+		}
+		v1, _ := rs[0].(map[string]any)
+		if _, has := v1["position"]; v1["id"] != "e2e-v1" || has != precise {
+			t.Errorf("nearest as %s: got %v, want e2e-v1 with a position %v", role, v1, precise)
 		}
 	}
 }

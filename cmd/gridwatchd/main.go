@@ -5,6 +5,10 @@
 //	gridwatchd                                  # memory engine on :8080
 //	gridwatchd -store redis -redis-url redis://127.0.0.1:6379/0
 //
+// The travel times of the nearest-responder search follow -circuity and
+// -speed-{walk,bike,car}-kmh; -stale-after is how long a responder without
+// a position update is still offered work.
+//
 // Every flag can also be set from the environment as GRIDWATCH_<FLAG>, with
 // dashes as underscores (GRIDWATCH_REDIS_URL); a flag on the command line
 // wins over the environment.
@@ -22,6 +26,7 @@ import (
 
 	"github.com/gridwatch/gridwatch/api"
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
 	"google.golang.org/grpc"
 )
@@ -43,20 +48,24 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	st, closeStore, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer st.close()
 	cfg.API.Logger = log
-	svc, err := grid.NewService(st, cfg.Grid, log)
+	svc, err := grid.NewService(st.grid, cfg.Grid, log)
+	if err != nil {
+		return err
+	}
+	pres, err := presence.NewService(st.presence, svc, svc, cfg.Presence, log)
 	if err != nil {
 		return err
 	}
 	srv, err := server.New(cfg.Server, log, server.Registrar{
-		Register: func(s *grpc.Server) { api.Register(s, svc, cfg.API) },
+		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg.API) },
 		Gateway:  api.RegisterGateway,
-		Ready:    st.Ping,
+		Ready:    st.grid.Ping,
 	})
 	if err != nil {
 		return err

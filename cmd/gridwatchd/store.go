@@ -6,24 +6,37 @@ import (
 	"time"
 
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/store/memory"
 	redisstore "github.com/gridwatch/gridwatch/store/redis"
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// openStore opens the configured engine. A Redis that is down at start is
-// not fatal: /readyz and grpc.health report it until it answers.
-func openStore(ctx context.Context, c config) (grid.Store, func(), error) {
+// stores are the engine's stores of both domains.
+type stores struct {
+	grid     grid.Store
+	presence presence.Store
+	close    func()
+}
+
+// openStore opens the configured engine: the grid and presence stores of
+// one memory engine, or of one Redis client. A Redis that is down at start
+// is not fatal: /readyz and grpc.health report it until it answers.
+func openStore(ctx context.Context, c config) (stores, error) {
 	if c.Store == "memory" {
-		return memory.New(), func() {}, nil
+		return stores{grid: memory.New(), presence: memory.NewPresence(), close: func() {}}, nil
 	}
 	opts, err := goredis.ParseURL(c.RedisURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("-redis-url: %w", err)
+		return stores{}, fmt.Errorf("-redis-url: %w", err)
 	}
 	opts.DialTimeout = 2 * time.Second
 	opts.ReadTimeout = 3 * time.Second
 	opts.WriteTimeout = 3 * time.Second
 	client := goredis.NewClient(opts)
-	return redisstore.New(redisstore.Options{Client: client}), func() { _ = client.Close() }, nil
+	return stores{
+		grid:     redisstore.New(redisstore.Options{Client: client}),
+		presence: redisstore.NewPresence(redisstore.Options{Client: client}),
+		close:    func() { _ = client.Close() },
+	}, nil
 }

@@ -1,0 +1,277 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/gridwatch/gridwatch/geo"
+	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/presence"
+	"github.com/gridwatch/gridwatch/server"
+	"github.com/gridwatch/gridwatch/store/memory"
+)
+
+// The benchmarks run the whole server (package server: demultiplexed port,
+// interceptors, health) with the API over the memory engine, on a real
+// loopback port; client and server share the machine.
+//
+//	go test -run '^$' -bench . -benchtime 3s ./api/
+
+// benchArea is Shenyang's centre; benchHalfSideKm the half-side of the
+// square the synthetic responders are spread over.
+var benchArea = geo.LatLng{Lat: 41.80, Lng: 123.43}
+
+const benchHalfSideKm = 10
+
+// benchServer serves the API on a loopback port.
+type benchServer struct {
+	conn *grpc.ClientConn
+	svc  *grid.Service
+	pres *presence.Service
+}
+
+func startBenchServer(b *testing.B, cfg Config) *benchServer {
+	b.Helper()
+	svc, err := grid.NewService(memory.New(), grid.Config{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Positions stay fresh however long the benchmark runs.
+	pres, err := presence.NewService(memory.NewPresence(), svc, svc, presence.Config{StaleAfter: time.Hour}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(server.Config{}, nil, server.Registrar{
+		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
+		Gateway:  RegisterGateway,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, lis) }()
+	b.Cleanup(func() { cancel(); <-done })
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = conn.Close() })
+	return &benchServer{conn: conn, svc: svc, pres: pres}
+}
+
+// benchKinds is the mix of synthetic responders, as "gridwatch load" has it.
+var benchKinds = []struct {
+	kind, mode string
+	share      float64
+}{
+	{"watch_volunteer", "walk", 0.55}, {"safety_volunteer", "bike", 0.15}, {"security_guard", "walk", 0.10},
+	{"watch_post_staff", "walk", 0.08}, {"community_officer", "bike", 0.06}, {"patrol_officer", "car", 0.06},
+}
+
+// randomPoint returns a point uniformly in the benchmark's square.
+func randomPoint(rng *rand.Rand) geo.LatLng {
+	dLat := benchHalfSideKm / 111.195
+	dLng := dLat / math.Cos(benchArea.Lat*math.Pi/180)
+	return geo.LatLng{Lat: benchArea.Lat + (2*rng.Float64()-1)*dLat, Lng: benchArea.Lng + (2*rng.Float64()-1)*dLng}
+}
+
+// place puts n synthetic responders ("b00001"…) on shift at random points,
+// through the domain: setting up is not what is measured.
+func (s *benchServer) place(b *testing.B, n int) []string {
+	b.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var csv strings.Builder
+	csv.WriteString("id,kind,travel_mode\n")
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("b%05d", i+1)
+		k, x := benchKinds[0], rng.Float64()
+		for _, m := range benchKinds {
+			if k = m; x < m.share {
+				break
+			}
+			x -= m.share
+		}
+		fmt.Fprintf(&csv, "%s,%s,%s\n", ids[i], k.kind, k.mode)
+	}
+	if _, err := s.svc.ImportResponders(ctx, grid.Upload{Data: []byte(csv.String())}); err != nil {
+		b.Fatal(err)
+	}
+	us := make([]presence.Update, n)
+	for i, id := range ids {
+		if _, err := s.pres.StartShift(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		us[i] = presence.Update{ResponderID: id, Position: randomPoint(rng), AccuracyM: 5, FixTime: time.Now()}
+	}
+	for i, err := range s.pres.ReportBatch(ctx, us) {
+		if err != nil {
+			b.Fatalf("placing %s: %v", ids[i], err)
+		}
+	}
+	return ids
+}
+
+// p50 returns the median of ds in microseconds.
+func p50(ds []time.Duration) float64 {
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2]) / float64(time.Microsecond)
+}
+
+// BenchmarkGRPC compares a FindResponders call over 60,000 responders with
+// the emptiest unary call, grpc.health.v1 Check, on the same server; both
+// report their median latency, and find-responders the ratio of the two.
+func BenchmarkGRPC(b *testing.B) {
+	s := startBenchServer(b, Config{})
+	s.place(b, 60_000)
+	health := healthpb.NewHealthClient(s.conn)
+	pres := gridwatchv1.NewPresenceServiceClient(s.conn)
+	ctx := withRole(context.Background(), "dispatcher")
+	var emptyP50 float64
+	b.Run("empty-unary", func(b *testing.B) {
+		ds := make([]time.Duration, 0, b.N)
+		for b.Loop() {
+			t0 := time.Now()
+			if _, err := health.Check(ctx, &healthpb.HealthCheckRequest{}); err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(t0))
+		}
+		emptyP50 = p50(ds)
+		b.ReportMetric(emptyP50, "p50-µs")
+	})
+	b.Run("find-responders", func(b *testing.B) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		ds := make([]time.Duration, 0, b.N)
+		found := 0
+		for b.Loop() {
+			p := randomPoint(rng)
+			req := &gridwatchv1.FindRespondersRequest{Point: latLngToProto(p)}
+			t0 := time.Now()
+			resp, err := pres.FindResponders(ctx, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(t0))
+			for _, c := range resp.GetCircles() {
+				found += len(c.GetResponders())
+			}
+		}
+		b.ReportMetric(p50(ds), "p50-µs")
+		b.ReportMetric(float64(found)/float64(len(ds)), "responders/op")
+		if emptyP50 > 0 {
+			b.ReportMetric(p50(ds)/emptyP50, "p50-ratio")
+		}
+	})
+}
+
+// Stream ingest: benchStreams streams, each keeping benchWindow updates
+// in flight, over benchResponders responders.
+const (
+	benchStreams    = 8
+	benchWindow     = 256
+	benchResponders = 8000
+)
+
+// BenchmarkStreamIngest measures location updates per second over
+// ReportLocations, acknowledged one per response and batched.
+func BenchmarkStreamIngest(b *testing.B) {
+	for _, acks := range []int{1, defaultAckBatch} {
+		b.Run(fmt.Sprintf("acks-per-response=%d", acks), func(b *testing.B) {
+			s := startBenchServer(b, Config{streamAckBatch: acks})
+			ids := s.place(b, benchResponders)
+			cl := gridwatchv1.NewPresenceServiceClient(s.conn)
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for i := range benchStreams {
+				n := b.N / benchStreams
+				if i < b.N%benchStreams {
+					n++
+				}
+				wg.Go(func() { benchStream(b, cl, ids[i*len(ids)/benchStreams:(i+1)*len(ids)/benchStreams], n) })
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+		})
+	}
+}
+
+// benchStream sends n updates of ids on one stream, at most benchWindow
+// unacknowledged, and waits for every ack.
+func benchStream(b *testing.B, cl gridwatchv1.PresenceServiceClient, ids []string, n int) {
+	stream, err := cl.ReportLocations(context.Background())
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	tokens := make(chan struct{}, benchWindow)
+	go benchSend(b, stream, ids, n, tokens)
+	acked := 0
+	for {
+		resp, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		for _, ack := range resp.GetAcks() {
+			if ack.GetResult() != gridwatchv1.LocationResult_LOCATION_RESULT_APPLIED {
+				b.Errorf("ack %v", ack)
+			}
+			acked++
+			<-tokens
+		}
+	}
+	if acked != n {
+		b.Errorf("got %d acks, want %d", acked, n)
+	}
+}
+
+// benchSend sends n updates of ids round robin, taking a token for each,
+// reusing one request: Send has serialised it when it returns.
+func benchSend(b *testing.B, stream gridwatchv1.PresenceService_ReportLocationsClient, ids []string, n int, tokens chan struct{}) {
+	pos, fix := &gridwatchv1.LatLng{}, &timestamppb.Timestamp{}
+	req := &gridwatchv1.ReportLocationsRequest{Update: &gridwatchv1.LocationUpdate{Position: pos, FixTime: fix}}
+	names := make([]string, len(ids))
+	bases := make([]geo.LatLng, len(ids))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i, id := range ids {
+		names[i], bases[i] = "responders/"+id, randomPoint(rng)
+	}
+	for i := range n {
+		tokens <- struct{}{}
+		// Phones report every few seconds: a few metres apart.
+		p, wiggle, now := bases[i%len(ids)], float64(i%7-3)*1e-5, time.Now()
+		req.Responder, req.Sequence = names[i%len(names)], int64(i)
+		pos.Latitude, pos.Longitude = p.Lat+wiggle, p.Lng-wiggle
+		fix.Seconds, fix.Nanos = now.Unix(), int32(now.Nanosecond())
+		if err := stream.Send(req); err != nil {
+			b.Error(err)
+			return
+		}
+	}
+	_ = stream.CloseSend()
+}

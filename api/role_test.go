@@ -1,0 +1,58 @@
+package api
+
+import (
+	"context"
+	"testing"
+
+	"google.golang.org/grpc/metadata"
+)
+
+func TestRoleFrom(t *testing.T) {
+	tests := []struct {
+		name string
+		md   metadata.MD // nil: no metadata at all
+		want Role
+	}{
+		{"no metadata", nil, RoleVolunteer},
+		{"no role", metadata.Pairs("x-request-id", "1"), RoleVolunteer},
+		{"dispatcher", metadata.Pairs(RoleMetadataKey, "dispatcher"), RoleDispatcher},
+		{"case and space", metadata.Pairs(RoleMetadataKey, " Dispatcher "), RoleDispatcher},
+		{"officer", metadata.Pairs(RoleMetadataKey, "officer"), RoleOfficer},
+		{"admin", metadata.Pairs(RoleMetadataKey, "admin"), RoleAdmin},
+		{"volunteer", metadata.Pairs(RoleMetadataKey, "volunteer"), RoleVolunteer},
+		{"unknown", metadata.Pairs(RoleMetadataKey, "chief"), RoleVolunteer},
+		{"empty", metadata.Pairs(RoleMetadataKey, ""), RoleVolunteer},
+		{"same twice", metadata.Pairs(RoleMetadataKey, "dispatcher", RoleMetadataKey, "dispatcher"), RoleDispatcher},
+		{"disagreeing", metadata.Pairs(RoleMetadataKey, "dispatcher", RoleMetadataKey, "volunteer"), RoleVolunteer},
+		{"unknown second", metadata.Pairs(RoleMetadataKey, "dispatcher", RoleMetadataKey, "x"), RoleVolunteer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.md != nil {
+				ctx = metadata.NewIncomingContext(ctx, tt.md)
+			}
+			if got := RoleFrom(ctx); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRoleSeesPositions(t *testing.T) {
+	tests := []struct {
+		role Role
+		want bool
+	}{
+		{RoleVolunteer, false},
+		{RoleOfficer, false},
+		{RoleDispatcher, true},
+		{RoleAdmin, false},
+		{Role(42), false},
+	}
+	for _, tt := range tests {
+		if got := tt.role.SeesPositions(); got != tt.want {
+			t.Errorf("%v.SeesPositions(): got %v, want %v", tt.role, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/metadata"
+)
+
+// The caller's role, sent to the server as x-gridwatch-role metadata. The
+// CLI is the operators' tool, so it asks as a dispatcher unless told
+// otherwise; the server treats a missing role as volunteer.
+const (
+	roleMetadataKey = "x-gridwatch-role"
+	defaultRole     = "dispatcher"
+	roleUsage       = "role sent to the server: dispatcher (sees precise positions), officer, volunteer or admin (env GRIDWATCH_ROLE)"
+)
+
+// checkRole rejects a --role the server would not recognise.
+func checkRole(role string) error {
+	switch role {
+	case "dispatcher", "officer", "volunteer", "admin":
+		return nil
+	}
+	return fmt.Errorf("--role %q: want dispatcher, officer, volunteer or admin", role)
+}
+
+// withRole adds the --role to the outgoing metadata of ctx.
+func (a *app) withRole(ctx context.Context) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, roleMetadataKey, a.role)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// presenceCmds are the "responders" subcommands of PresenceService.
+func (a *app) presenceCmds() []*cobra.Command {
+	return []*cobra.Command{a.shiftCmd(), a.statusCmd(), a.ownGridCmd(), a.nearestCmd(), a.positionsCmd()}
+}
+
+func (a *app) shiftCmd() *cobra.Command {
+	c := &cobra.Command{Use: "shift", Short: "Start or end a responder's shift"}
+	for _, verb := range []string{"start", "end"} {
+		c.AddCommand(&cobra.Command{
+			Use:   verb + " ID",
+			Short: strings.ToUpper(verb[:1]) + verb[1:] + " a responder's shift",
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				cl, err := a.presence()
+				if err != nil {
+					return err
+				}
+				ctx, cancel := a.call(cmd)
+				defer cancel()
+				name := resourceName("responders/", args[0])
+				var s *gridwatchv1.Shift
+				if verb == "start" {
+					s, err = cl.StartShift(ctx, &gridwatchv1.StartShiftRequest{Responder: name})
+				} else {
+					s, err = cl.EndShift(ctx, &gridwatchv1.EndShiftRequest{Responder: name})
+				}
+				if err != nil {
+					return err
+				}
+				return a.emit(cmd, s, func(w io.Writer) { shiftTable(w, s) })
+			},
+		})
+	}
+	return c
+}
+
+func (a *app) statusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status ID available|busy",
+		Short: "Set an on-shift responder available or busy",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, ok := gridwatchv1.ResponderStatus_value["RESPONDER_STATUS_"+strings.ToUpper(args[1])]
+			if !ok || (st != int32(gridwatchv1.ResponderStatus_RESPONDER_STATUS_AVAILABLE) &&
+				st != int32(gridwatchv1.ResponderStatus_RESPONDER_STATUS_BUSY)) {
+				return fmt.Errorf("status %q: want available or busy", args[1])
+			}
+			cl, err := a.presence()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.call(cmd)
+			defer cancel()
+			s, err := cl.SetResponderStatus(ctx, &gridwatchv1.SetResponderStatusRequest{
+				Responder: resourceName("responders/", args[0]), Status: gridwatchv1.ResponderStatus(st)})
+			if err != nil {
+				return err
+			}
+			return a.emit(cmd, s, func(w io.Writer) { shiftTable(w, s) })
+		},
+	}
+}
+
+func shiftTable(w io.Writer, s *gridwatchv1.Shift) {
+	row(w, "responder", s.GetResponder())
+	row(w, "status", enumName(s.GetStatus().String(), "RESPONDER_STATUS_"))
+	start := "-"
+	if s.GetStartTime() != nil {
+		start = s.GetStartTime().AsTime().Local().Format(time.RFC3339)
+	}
+	row(w, "shift started", start)
+}
+
+func (a *app) ownGridCmd() *cobra.Command {
+	var day string
+	c := &cobra.Command{
+		Use:   "own-grid ID",
+		Short: "Time on shift on a day and the share of it inside the responder's own grid",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cl, err := a.presence()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.call(cmd)
+			defer cancel()
+			t, err := cl.GetOwnGridTime(ctx, &gridwatchv1.GetOwnGridTimeRequest{
+				Responder: resourceName("responders/", args[0]), Day: day})
+			if err != nil {
+				return err
+			}
+			return a.emit(cmd, t, func(w io.Writer) {
+				row(w, "responder", t.GetResponder())
+				row(w, "day", t.GetDay())
+				row(w, "on shift", (time.Duration(t.GetOnShiftSeconds()) * time.Second).String())
+				row(w, "inside own grid", (time.Duration(t.GetInsideSeconds()) * time.Second).String())
+				row(w, "share", fmt.Sprintf("%.1f%%", 100*t.GetShare()))
+			})
+		},
+	}
+	c.Flags().StringVar(&day, "day", "", "day as YYYY-MM-DD in the server's time zone (default today)")
+	return c
+}
