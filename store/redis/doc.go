@@ -48,4 +48,73 @@
 // LocateCells reads both kinds' owners of one point in one pipeline of two
 // HMGETs on keys of one slot: one round trip, on Cluster too. CellOwners
 // pipelines one HMGET per shard (chunked at 10,000 fields).
+//
+// # Presence
+//
+// Presence (NewPresence) implements presence.Store on the same kinds of
+// client. Its keys, where <shard> is the ShardCell of a responder's
+// position (of its cell at presence.IndexResolution), as for owners:
+//
+//	<prefix>gw:{<shard>}:pres:recs        HASH  responder ID → record, or "t <ver>"
+//	                                            (the tombstone of one that left)
+//	<prefix>gw:{<shard>}:pres:geo:<mode>  GEO   the available responders of a mode;
+//	                                            member "<kind> <seen> <lat> <lng> <cellhex> <id>"
+//	<prefix>gw:{pres:<id>}                HASH  the directory: at → "" (no fix yet) or
+//	                                            <shard>; rec → the record while at is "";
+//	                                            ver → the newest version it points at
+//	<prefix>gw:{pres:<id>}:own:<day>      HASH  on, in → ns on shift and inside own grid
+//
+// <mode> is walk, bike, car or none. A record is one string of fields
+// (presence_record.go): enums by name, floats in Go's shortest exact
+// spelling, times as seconds.nanoseconds, so that records and candidates
+// read back bit for bit; GEO coordinates, quantised, are only searched by,
+// never returned. A GEO member repeats what Nearby returns, so a search
+// reads nothing else. Every script (lua/, embedded, run with EVALSHA and
+// EVAL when a server lacks it) declares every key it touches, all in one
+// slot: the home's record hash and GEO sets, and the day's counters when
+// they share it (the directory, or a standalone server, which has no
+// slots). The counters live in the responder's slot so that they outlive
+// the shift and any move between shards; they expire OwnGridRetention after
+// their last update. The directory keeps "ver" after a shift ends, and a
+// shard keeps a tombstone per responder that left it: a short field each.
+// Positions beyond ±85.05° latitude, which GEO sets cannot hold, are
+// stored but never found.
+//
+// Each record has a version, bumped by every change; each shift starts a
+// new epoch (version = epoch·2³² + changes), so versions only ever grow.
+//
+// StartShift, SetStatus and EndShift are one script at the record's home
+// (EndShift then takes the shift off the directory). A Move within the
+// shard is one script: it compares FixTime, updates the record and moves
+// it between GEO sets, atomically, and adds to the own-grid counters on a
+// standalone server; on Cluster it returns the interval, added in a second
+// command after it (lost if that fails, never counted twice).
+//
+// A Move into another shard (the first fix, from the directory, or across a
+// resolution-3 boundary) takes four scripts, each only after the previous
+// one returned: (1) at the old home, apply the move, mark the record as
+// moving to the new shard and take it out of the GEO sets; (2) put it in
+// the new shard, live and indexed, unless that holds a version as new;
+// (3) point the directory there unless it names a newer version; (4)
+// replace the old copy by its tombstone. Whatever stops it between steps,
+// the record stays readable (Get reads the marked copy; it is not
+// searchable between 1 and 2), and the next operation that meets the
+// marked copy finishes the move. The versions make every step idempotent
+// and safe to run late or for a move a newer one overtook: the directory
+// follows the newest version, and a tombstone keeps a stale copy from
+// returning.
+//
+// Presence caches where each responder's record lives; a script that does
+// not find it there sends the operation to the directory, read after the
+// miss (a move points the directory at the new shard before it removes the
+// old copy, so a directory naming the shard it missed at means the shift
+// is over). Nothing else is kept: a restarted or failed-over Redis only
+// costs a cache miss or a NOSCRIPT.
+//
+// Nearby pipelines one GEOSEARCH per travel mode for every shard its
+// largest radius touches (usually one; presence_cover.go), with a margin
+// for the quantisation, then filters by kind, freshness and exact distance:
+// one round trip per node, no script. A Move is one round trip with the
+// home cached (two on Cluster with own-grid time, one more with a cold
+// cache); a move between shards takes four.
 package redis

@@ -74,7 +74,6 @@ func benchPoint(rng *rand.Rand) geo.LatLng {
 //   - geosearch-2.5km-count10: GEOSEARCH FROMLONLAT BYRADIUS 2.5 km ASC
 //     COUNT 10 through go-redis.
 func BenchmarkPresenceFindVsGeosearch(b *testing.B) {
-	ctx := context.Background()
 	c, prefix := redistest.New(b), redistest.Prefix(b)
 	st := redis.NewPresence(redis.Options{Client: c, Prefix: prefix})
 	pop := benchPopulation()
@@ -86,50 +85,56 @@ func BenchmarkPresenceFindVsGeosearch(b *testing.B) {
 	for i := range points {
 		points[i] = benchPoint(rng)
 	}
-	svc := benchService(b, st)
-	c.ConfigResetStat(ctx) // TEMP
-	b.Run("presence-3-circles", func(b *testing.B) {
-		found := 0
-		for i := 0; b.Loop(); i++ {
-			circles, err := svc.FindResponders(ctx, presence.Query{Point: points[i%len(points)]})
-			if err != nil {
-				b.Fatal(err)
-			}
-			found += len(circles[0].Responders) + len(circles[1].Responders) + len(circles[2].Responders)
+	b.Run("presence-3-circles", func(b *testing.B) { benchFind(b, benchService(b, st), points) })
+	b.Run("presence-nearby", func(b *testing.B) { benchNearby(b, st, points) })
+	b.Run("geosearch-2.5km-count10", func(b *testing.B) { benchGeosearch(b, c, geoKey, points) })
+}
+
+func benchFind(b *testing.B, svc *presence.Service, points []geo.LatLng) {
+	ctx, found := context.Background(), 0
+	for i := 0; b.Loop(); i++ {
+		circles, err := svc.FindResponders(ctx, presence.Query{Point: points[i%len(points)]})
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(found)/float64(b.N), "listed/op")
-	})
-	b.Run("presence-nearby", func(b *testing.B) {
-		m := presence.DefaultLinear()
-		q := presence.NearbyQuery{FreshSince: benchNow().Add(-time.Minute)}
-		for _, mode := range []grid.TravelMode{grid.Walk, grid.Bike, grid.Car} {
-			q.Radius[mode] = m.Reach(mode, 300)
+		for _, c := range circles {
+			found += len(c.Responders)
 		}
-		var buf []presence.Candidate
-		found := 0
-		for i := 0; b.Loop(); i++ {
-			q.Center = points[i%len(points)]
-			var err error
-			if buf, err = st.Nearby(ctx, q, buf[:0]); err != nil {
-				b.Fatal(err)
-			}
-			found += len(buf)
+	}
+	b.ReportMetric(float64(found)/float64(b.N), "listed/op")
+}
+
+func benchNearby(b *testing.B, st presence.Store, points []geo.LatLng) {
+	ctx, m := context.Background(), presence.DefaultLinear()
+	q := presence.NearbyQuery{FreshSince: benchNow().Add(-time.Minute)}
+	for _, mode := range []grid.TravelMode{grid.Walk, grid.Bike, grid.Car} {
+		q.Radius[mode] = m.Reach(mode, 300)
+	}
+	var buf []presence.Candidate
+	found := 0
+	for i := 0; b.Loop(); i++ {
+		q.Center = points[i%len(points)]
+		var err error
+		if buf, err = st.Nearby(ctx, q, buf[:0]); err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(found)/float64(b.N), "candidates/op")
-	})
-	b.Run("geosearch-2.5km-count10", func(b *testing.B) {
-		found := 0
-		for i := 0; b.Loop(); i++ {
-			p := points[i%len(points)]
-			ids, err := c.GeoSearch(ctx, geoKey, &goredis.GeoSearchQuery{Longitude: p.Lng, Latitude: p.Lat,
-				Radius: benchGeosearchRadiusKm, RadiusUnit: "km", Sort: "ASC", Count: 10}).Result()
-			if err != nil {
-				b.Fatal(err)
-			}
-			found += len(ids)
+		found += len(buf)
+	}
+	b.ReportMetric(float64(found)/float64(b.N), "candidates/op")
+}
+
+func benchGeosearch(b *testing.B, c goredis.UniversalClient, key string, points []geo.LatLng) {
+	ctx, found := context.Background(), 0
+	for i := 0; b.Loop(); i++ {
+		p := points[i%len(points)]
+		ids, err := c.GeoSearch(ctx, key, &goredis.GeoSearchQuery{Longitude: p.Lng, Latitude: p.Lat,
+			Radius: benchGeosearchRadiusKm, RadiusUnit: "km", Sort: "ASC", Count: 10}).Result()
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(found)/float64(b.N), "listed/op")
-	})
+		found += len(ids)
+	}
+	b.ReportMetric(float64(found)/float64(b.N), "listed/op")
 }
 
 // benchNow is the services' clock: every responder was seen just before.
@@ -198,5 +203,23 @@ func loadGeo(b *testing.B, c goredis.UniversalClient, key string, pop []benchRes
 	})
 	if err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkPresenceMove measures a position update within a shard (one
+// script), of responders walking about Shenyang.
+func BenchmarkPresenceMove(b *testing.B) {
+	ctx := context.Background()
+	st := redis.NewPresence(redis.Options{Client: redistest.New(b), Prefix: redistest.Prefix(b)})
+	pop := benchPopulation()[:1000]
+	loadPresence(b, st, pop)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r := pop[i%len(pop)]
+		p := geo.LatLng{Lat: r.pos.Lat + float64(i%7)*1e-5, Lng: r.pos.Lng}
+		m := moveTo(b, r.id, p, time.Duration(i)*time.Millisecond)
+		if ok, err := st.Move(ctx, m); err != nil || !ok {
+			b.Fatalf("Move = %v, %v", ok, err)
+		}
 	}
 }

@@ -106,6 +106,9 @@ func (p *Presence) atHome(ctx context.Context, id string, op func(home string) e
 			return err
 		}
 	}
+	if err != nil {
+		return err
+	}
 	return errHomeChanging
 }
 
@@ -138,7 +141,8 @@ func (p *Presence) followMiss(ctx context.Context, id, missed string, floor int6
 	}
 	p.homes.Delete(id)
 	if missed != noFix {
-		if err := presClose.Run(ctx, p.c, []string{p.k.presDir(id)}, missed, floor, "missing").Err(); err != nil {
+		err := presClose.Run(ctx, p.c, []string{p.k.presDir(id)}, missed, floor, "missing").Err()
+		if err != nil {
 			return "", err
 		}
 	}

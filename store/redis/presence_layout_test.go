@@ -44,26 +44,7 @@ func TestPresenceKeyLayout(t *testing.T) {
 	for _, key := range scanAll(t, c, prefix) {
 		name := strings.TrimPrefix(key, prefix)
 		got[name] = c.Type(ctx, key).Val()
-		open, end := strings.IndexByte(name, '{'), strings.IndexByte(name, '}')
-		if open < 0 || end < open+2 {
-			t.Errorf("key %q has no hash tag", name)
-			continue
-		}
-		tag := name[open+1 : end]
-		if slots[tag] == nil {
-			slots[tag] = map[int64]bool{}
-		}
-		slots[tag][c.ClusterKeySlot(ctx, key).Val()] = true
-		if strings.HasSuffix(name, ":pres:recs") {
-			checkRecsTag(t, c, key, tag)
-		}
-		ttl, wantTTL := c.TTL(ctx, key).Val(), time.Duration(-1)
-		if strings.Contains(name, ":own:") {
-			wantTTL = redis.OwnGridRetention
-		}
-		if ttl > wantTTL || ttl < wantTTL-time.Minute {
-			t.Errorf("key %q expires in %v, want %v", name, ttl, wantTTL)
-		}
+		checkKey(t, c, key, name, slots)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("keys and types = %v\nwant %v", got, want)
@@ -72,6 +53,33 @@ func TestPresenceKeyLayout(t *testing.T) {
 		if len(s) != 1 {
 			t.Errorf("keys tagged {%s} are in slots %v", tag, slices.Collect(maps.Keys(s)))
 		}
+	}
+}
+
+// checkKey checks one key's hash tag, recording its slot in slots, its
+// expiry, and for a shard's records that they are of its cells.
+func checkKey(t *testing.T, c *goredis.ClusterClient, key, name string, slots map[string]map[int64]bool) {
+	t.Helper()
+	ctx := context.Background()
+	open, end := strings.IndexByte(name, '{'), strings.IndexByte(name, '}')
+	if open < 0 || end < open+2 {
+		t.Errorf("key %q has no hash tag", name)
+		return
+	}
+	tag := name[open+1 : end]
+	if slots[tag] == nil {
+		slots[tag] = map[int64]bool{}
+	}
+	slots[tag][c.ClusterKeySlot(ctx, key).Val()] = true
+	if strings.HasSuffix(name, ":pres:recs") {
+		checkRecsTag(t, c, key, tag)
+	}
+	ttl, wantTTL := c.TTL(ctx, key).Val(), time.Duration(-1)
+	if strings.Contains(name, ":own:") {
+		wantTTL = redis.OwnGridRetention
+	}
+	if ttl > wantTTL || ttl < wantTTL-time.Minute {
+		t.Errorf("key %q expires in %v, want %v", name, ttl, wantTTL)
 	}
 }
 

@@ -46,12 +46,10 @@ func (p *Presence) move(ctx context.Context, m presence.Move) (bool, error) {
 			return res.homeErr()
 		}
 		applied, moved = true, res.code == "transit"
-		if moved {
-			if err := p.completeMove(ctx, id, home, target, res.str(3)); err != nil {
-				return err
-			}
+		if err := p.accrue(ctx, id, m.Day, res.int(1), res.int(2)); err != nil || !moved {
+			return err
 		}
-		return p.accrue(ctx, id, m.Day, res.int(1), res.int(2))
+		return p.completeMove(ctx, id, home, target, res.str(3))
 	})
 	if err == nil && moved {
 		p.homes.Store(id, target)

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,9 @@ import (
 	"github.com/gridwatch/gridwatch/presence"
 	goredis "github.com/redis/go-redis/v9"
 )
+
+// maxGeoLat is the largest latitude a GEO set holds.
+const maxGeoLat = 85.05112878
 
 // geoRadius widens a search radius for what a GEO set loses: positions are
 // quantised to about 0.3 m, and Redis measures with an Earth radius 0.03 %
@@ -24,7 +28,8 @@ func geoRadius(r float64) float64 { return r*(1+1e-3) + 2 }
 // carries what a candidate needs, exact (see member in
 // lua/presence_record.lua); the searches' radii have a margin, and the
 // members are then filtered by kind, freshness and exact distance.
-func (p *Presence) Nearby(ctx context.Context, q presence.NearbyQuery, buf []presence.Candidate) ([]presence.Candidate, error) {
+func (p *Presence) Nearby(ctx context.Context, q presence.NearbyQuery,
+	buf []presence.Candidate) ([]presence.Candidate, error) {
 	out, err := p.nearby(ctx, q, buf)
 	if err != nil {
 		return buf, fail(err, "nearby")
@@ -32,10 +37,11 @@ func (p *Presence) Nearby(ctx context.Context, q presence.NearbyQuery, buf []pre
 	return out, nil
 }
 
-func (p *Presence) nearby(ctx context.Context, q presence.NearbyQuery, buf []presence.Candidate) ([]presence.Candidate, error) {
+func (p *Presence) nearby(ctx context.Context, q presence.NearbyQuery,
+	buf []presence.Candidate) ([]presence.Candidate, error) {
 	f, err := newMemberFilter(q)
-	if err != nil || f.maxRadius == 0 {
-		return buf, err
+	if err != nil || f.maxRadius == 0 || math.Abs(q.Center.Lat) > maxGeoLat {
+		return buf, err // GEO sets hold nothing beyond maxGeoLat
 	}
 	shards, err := p.covers.shards(q.Center, f.maxRadius)
 	if err != nil {
@@ -105,7 +111,8 @@ var errBadMember = errors.New("malformed presence GEO member")
 
 // candidate decodes member "<kind> <seen> <lat> <lng> <cell> <id>" of
 // mode's set; ok is false for one the query does not want.
-func (f *memberFilter) candidate(member string, mode grid.TravelMode) (c presence.Candidate, ok bool, err error) {
+func (f *memberFilter) candidate(member string,
+	mode grid.TravelMode) (c presence.Candidate, ok bool, err error) {
 	var fields [5]string
 	rest := member
 	for i := range fields {

@@ -28,35 +28,7 @@ func TestPresenceNearbyFilters(t *testing.T) {
 	onServers(t, func(t *testing.T, srv server) {
 		ctx := context.Background()
 		st := srv.newPresence(t)
-		type placed struct {
-			id   string
-			kind grid.ResponderKind
-			mode grid.TravelMode
-			dist float64       // metres north-east of syPos; < 0: no fix
-			seen time.Duration // after t0
-			busy bool
-		}
-		for _, p := range []placed{
-			{"W1", grid.WatchVolunteer, grid.Walk, 100, time.Minute, false},
-			{"W2", grid.WatchVolunteer, grid.Walk, 400, time.Minute, false},
-			{"B1", grid.SafetyVolunteer, grid.Bike, 800, time.Minute, false},
-			{"C1", grid.PatrolOfficer, grid.Car, 1900, time.Minute, false},
-			{"C2", grid.PatrolOfficer, grid.Car, 2100, time.Minute, false},
-			{"S1", grid.WatchVolunteer, grid.Walk, 50, 0, false},
-			{"K1", grid.WatchVolunteer, grid.Walk, 50, time.Minute, true},
-			{"N1", grid.WatchVolunteer, grid.Walk, -1, time.Minute, false},
-			{"X1", grid.SecurityGuard, grid.Walk, 60, time.Minute, false},
-		} {
-			mustStart(t, st, startRec(p.id, p.kind, p.mode))
-			if p.dist >= 0 {
-				mustMove(t, st, moveTo(t, p.id, destination(syPos, p.dist, 45), p.seen))
-			}
-			if p.busy {
-				if err := st.SetStatus(ctx, p.id, presence.Busy); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		placeAround(t, st, syPos)
 		circles := [4]float64{0, 320, 961, 1923}
 		tests := []struct {
 			name string
@@ -84,6 +56,39 @@ func TestPresenceNearbyFilters(t *testing.T) {
 		}
 		checkCandidate(t, st, "C1")
 	})
+}
+
+// placeAround starts responders around p (distances north-east of it):
+// walking, cycling and driving ones inside and outside the default
+// circles, a stale one (S1), a busy one (K1), one without a fix (N1) and a
+// security guard (X1).
+func placeAround(t *testing.T, st presence.Store, p geo.LatLng) {
+	t.Helper()
+	for _, r := range []struct {
+		id   string
+		kind grid.ResponderKind
+		mode grid.TravelMode
+		dist float64       // < 0: no fix
+		seen time.Duration // after t0
+	}{
+		{"W1", grid.WatchVolunteer, grid.Walk, 100, time.Minute},
+		{"W2", grid.WatchVolunteer, grid.Walk, 400, time.Minute},
+		{"B1", grid.SafetyVolunteer, grid.Bike, 800, time.Minute},
+		{"C1", grid.PatrolOfficer, grid.Car, 1900, time.Minute},
+		{"C2", grid.PatrolOfficer, grid.Car, 2100, time.Minute},
+		{"S1", grid.WatchVolunteer, grid.Walk, 50, 0},
+		{"K1", grid.WatchVolunteer, grid.Walk, 50, time.Minute},
+		{"N1", grid.WatchVolunteer, grid.Walk, -1, time.Minute},
+		{"X1", grid.SecurityGuard, grid.Walk, 60, time.Minute},
+	} {
+		mustStart(t, st, startRec(r.id, r.kind, r.mode))
+		if r.dist >= 0 {
+			mustMove(t, st, moveTo(t, r.id, destination(p, r.dist, 45), r.seen))
+		}
+	}
+	if err := st.SetStatus(context.Background(), "K1", presence.Busy); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkCandidate checks that Nearby returns id's record exactly.
@@ -184,4 +189,21 @@ func TestPresenceOwnGrid(t *testing.T) {
 			t.Errorf("after the shift OwnGridDay(%s) = %+v, %v; want it kept", d1, got, err)
 		}
 	})
+}
+
+// TestPresenceNearbyPolar: GEO sets end at ±85.05°; a responder beyond is
+// kept but not found, and a search from there finds nothing, without error.
+func TestPresenceNearbyPolar(t *testing.T) {
+	ctx := context.Background()
+	st := servers[0].newPresence(t)
+	north := geo.LatLng{Lat: 89.5, Lng: 10}
+	mustStart(t, st, startRec("R1", grid.PatrolOfficer, grid.Car))
+	mustMove(t, st, moveTo(t, "R1", north, 0))
+	if r, err := st.Get(ctx, "R1"); err != nil || r.Position != north {
+		t.Errorf("Get = %v, %v; want at %v", r.Position, err, north)
+	}
+	got, err := st.Nearby(ctx, presence.NearbyQuery{Center: north, Radius: radii(1000)}, nil)
+	if err != nil || len(got) != 0 {
+		t.Errorf("Nearby at the pole = %v, %v; want none", got, err)
+	}
 }

@@ -34,4 +34,3 @@ func presenceScript(name string) *goredis.Script {
 	}
 	return goredis.NewScript(string(helpers) + "\n" + string(body))
 }
-

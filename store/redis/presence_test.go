@@ -173,3 +173,70 @@ func checkNearby(t *testing.T, st presence.Store, p geo.LatLng, want []string) {
 		t.Errorf("Nearby(%v) = %v, %v; want %v", p, ids(got), err, want)
 	}
 }
+
+func TestNewPresencePanics(t *testing.T) {
+	tests := []struct {
+		name string
+		opts func(t *testing.T) redis.Options
+	}{
+		{"nil client", func(*testing.T) redis.Options { return redis.Options{Prefix: "x:"} }},
+		{"brace in prefix", func(t *testing.T) redis.Options {
+			return redis.Options{Client: redistest.New(t), Prefix: "x{y}:"}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := tt.opts(t)
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewPresence(%+v) did not panic", opts)
+				}
+			}()
+			redis.NewPresence(opts)
+		})
+	}
+}
+
+func TestPresenceMoveInvalidCell(t *testing.T) {
+	st := servers[0].newPresence(t)
+	mustStart(t, st, startRec("R1", grid.WatchVolunteer, grid.Walk))
+	m := moveTo(t, "R1", syPos, 0)
+	m.Cell = 0
+	if _, err := st.Move(context.Background(), m); !errors.Is(err, grid.ErrInvalid) {
+		t.Errorf("Move with cell 0: %v, want ErrInvalid", err)
+	}
+}
+
+// TestPresenceOddIDs runs a shift for IDs holding hash-tag and separator
+// characters: their keys must stay in one slot (Cluster refuses scripts
+// otherwise) and apart from other responders' keys.
+func TestPresenceOddIDs(t *testing.T) {
+	onServers(t, func(t *testing.T, srv server) {
+		ctx := context.Background()
+		st := srv.newPresence(t)
+		odd := []string{"a}b", "a", "{x}", "c:own:2025-03-01", "é中"}
+		for i, id := range odd {
+			mustStart(t, st, startRec(id, grid.CommunityOfficer, grid.Walk))
+			for j, p := range []geo.LatLng{syPos, dlPos} {
+				m := moveTo(t, id, p, time.Duration(2*i+j)*time.Second)
+				m.TrackOwnGrid, m.AccrueCap, m.Day, m.Inside = true, time.Minute, "2025-03-01", true
+				mustMove(t, st, m)
+			}
+		}
+		got, err := st.Nearby(ctx, presence.NearbyQuery{Center: dlPos, Radius: radii(10)}, nil)
+		gotIDs := ids(got)
+		slices.Sort(gotIDs)
+		want := slices.Sorted(slices.Values(odd))
+		if err != nil || !slices.Equal(gotIDs, want) {
+			t.Errorf("Nearby = %q, %v; want %q", gotIDs, err, want)
+		}
+		for _, id := range odd {
+			if d, err := st.OwnGridDay(ctx, id, "2025-03-01"); err != nil || d.OnShiftS != 1 {
+				t.Errorf("OwnGridDay(%q) = %+v, %v; want 1 s", id, d, err)
+			}
+			if _, err := st.EndShift(ctx, id); err != nil {
+				t.Errorf("EndShift(%q): %v", id, err)
+			}
+		}
+	})
+}

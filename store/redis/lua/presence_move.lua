@@ -4,10 +4,11 @@
 -- KEYS[n]     the day's own-grid counters, if they may be written here
 -- ARGV        field, home, target shard, seen, fix, lat, lng, acc, cell,
 --             inside, track (0|1), cap ns, number of GEO keys, counters TTL s
--- Returns {'missing', tombstone version}, {'moving', to}, {'stale'}, or {'ok'|'transit',
--- on ns, inside ns not yet added to the counters, record}. With a target
--- shard other than home the record is marked as moving there and taken out
--- of the GEO sets: the caller finishes the move (presence_move.go).
+-- Returns {'missing', tombstone version}, {'moving', to}, {'stale'}, or
+-- {'ok'|'transit', on ns, inside ns not yet added to the counters, record}.
+-- With a target shard other than home the record is marked as moving there
+-- and taken out of the GEO sets: the caller finishes the move
+-- (presence_move.go).
 local field, home, target = ARGV[1], ARGV[2], ARGV[3]
 local ngeo = tonumber(ARGV[13])
 local r, gone = load(KEYS[1], field)
