@@ -79,24 +79,13 @@ func (qb *queryBounds) distance(c *Candidate) (lo, hi float64) {
 	return lo, hi
 }
 
-// prunable reports whether c cannot enter any circle: its ETA's lower
-// bound is beyond the last circle, or its circle is known and already full
-// of entries ranking before the lower bound.
-func (sc *scratch) prunable(b *etaBounds, qb *queryBounds, c *Candidate, circles []float64) bool {
+// eta brackets c's ETA under the model; ok is false for a candidate the
+// tables do not cover, which is then ranked exactly.
+func (b *etaBounds) eta(qb *queryBounds, c *Candidate) (lo, hi float64, ok bool) {
 	if c.Mode < grid.Walk || c.Mode > grid.Car || c.Kind < 0 || int(c.Kind) >= len(b.mob) {
-		return false
+		return 0, 0, false
 	}
-	lo, hi := qb.distance(c)
+	dLo, dHi := qb.distance(c)
 	speed, mob := b.speedMS[c.Mode], b.mob[c.Kind]
-	loETA := lo*b.circuity/speed + mob
-	bl := bandOf(circles, loETA)
-	if bl == len(circles) {
-		return true
-	}
-	if !sc.full(bl) || loETA <= sc.band(bl)[sc.limit-1].eta {
-		return false
-	}
-	// The lower bound loses in its circle; skip if the ETA cannot be in a
-	// later one (the last circle has none after it but "beyond").
-	return bl == len(circles)-1 || bandOf(circles, hi*b.circuity/speed+mob) == bl
+	return dLo*b.circuity/speed + mob, dHi*b.circuity/speed + mob, true
 }

@@ -33,7 +33,7 @@ const (
 	maxCircles = 8
 )
 
-// DefaultCircles are the 1-3-5 minute circles, in seconds.
+// DefaultCircles are the 1-3-5 minute circles, in seconds (read only).
 var DefaultCircles = []float64{60, 180, 300}
 
 // Config holds the service's parameters. Zero fields take the defaults.

@@ -83,9 +83,12 @@ func (s *Service) rank(sc *scratch, p geo.LatLng) {
 	circles := s.cfg.Circles
 	var qb queryBounds
 	useBounds := s.bounds != nil && s.bounds.forQuery(p, &qb)
+	if useBounds {
+		sc.bracket(s.bounds, &qb, circles)
+	}
 	for i := range sc.cands {
 		c := &sc.cands[i]
-		if useBounds && sc.prunable(s.bounds, &qb, c, circles) {
+		if useBounds && sc.skip(i, circles) {
 			continue
 		}
 		eta, dist := s.cfg.Model.ETA(c.Kind, c.Mode, c.Position, p)

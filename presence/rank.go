@@ -14,6 +14,12 @@ type scratch struct {
 	top   []rankEntry // circle b holds top[b*limit : b*limit+n[b]]
 	n     [maxCircles]int
 	limit int
+
+	// The pruning's first pass (prune.go), per candidate and per circle.
+	lo   []float64 // lower bound of the ETA
+	sure []bool    // whether the circle of lo is the ETA's, or lo is in the last
+	tau  []float64 // circle b: the nTau[b] smallest upper bounds surely in it
+	nTau [maxCircles]int
 }
 
 // reset empties the circles for a search of circles circles of limit each.

@@ -23,6 +23,8 @@ const dayLayout = "2006-01-02"
 // For community officers the update also accrues the time in own grid: the
 // interval since their previous update (at most StaleAfter) counts as on
 // shift, and as inside if the previous position was in their home grid.
+// Whether a position is in the home grid comes from the GridLocator; if
+// that fails, so does the update.
 func (s *Service) Report(ctx context.Context, u Update) (applied bool, err error) {
 	now := s.cfg.Now()
 	if err := s.checkUpdate(u, now); err != nil {

@@ -10,65 +10,29 @@ import (
 
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
+	"github.com/uber/h3-go/v4"
 )
 
 // testConcurrent moves different responders from many goroutines while
 // others search and read; run it under -race. Each responder ends where its
 // last move put it, and a search over everyone finds each exactly once.
 func testConcurrent(t *testing.T, newStore newStoreFunc) {
-	const movers, each, moves, readers = 4, 8, 25, 2
+	const movers, each, readers = 4, 8, 2
 	s := newStore(t)
-	ctx := context.Background()
-	final := func(g, r int) presence.Move {
-		return moveAt(t, fmt.Sprintf("g%d-r%d", g, r), offset(Shenyang, float64(g*400), float64(r*300+moves*10)), base.Add(moves*time.Second))
-	}
-	var wg sync.WaitGroup
+	var wg, rg sync.WaitGroup
 	done := make(chan struct{})
 	errs := make(chan error, movers+readers)
 	for g := range movers {
 		wg.Go(func() {
-			for r := range each {
-				id := fmt.Sprintf("g%d-r%d", g, r)
-				if _, err := s.StartShift(ctx, record(id, grid.WatchVolunteer, grid.TravelMode(1+r%3))); err != nil {
-					errs <- err
-					return
-				}
-			}
-			for i := 1; i < moves; i++ {
-				for r := range each {
-					id := fmt.Sprintf("g%d-r%d", g, r)
-					p := offset(Shenyang, float64(g*400), float64(r*300+i*10))
-					if _, err := s.Move(ctx, moveAt(t, id, p, base.Add(time.Duration(i)*time.Second))); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}
-			for r := range each {
-				if _, err := s.Move(ctx, final(g, r)); err != nil {
-					errs <- err
-					return
-				}
+			if err := moveMany(s, g, each); err != nil {
+				errs <- err
 			}
 		})
 	}
-	var rg sync.WaitGroup
 	for range readers {
 		rg.Go(func() {
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				if _, err := s.Nearby(ctx, presence.NearbyQuery{Center: Shenyang, Radius: allRadius(3000)}, nil); err != nil {
-					errs <- err
-					return
-				}
-				if _, err := s.Get(ctx, "g0-r0"); err != nil && !isNotOnShift(err) {
-					errs <- err
-					return
-				}
+			if err := readUntil(s, done); err != nil {
+				errs <- err
 			}
 		})
 	}
@@ -79,15 +43,65 @@ func testConcurrent(t *testing.T, newStore newStoreFunc) {
 	for err := range errs {
 		t.Fatalf("concurrent call: %v", err)
 	}
-	checkConcurrentEnd(t, s, movers, each, final)
+	checkConcurrentEnd(t, s, movers, each)
+}
+
+// concurrentMoves is how many times each responder of testConcurrent moves.
+const concurrentMoves = 25
+
+// concurrentMove is the i-th move of mover g's responder r: east a little
+// each time, on rows apart for each mover.
+func concurrentMove(g, r, i int) presence.Move {
+	id := fmt.Sprintf("g%d-r%d", g, r)
+	p := offset(Shenyang, float64(g*400), float64(r*300+i*10))
+	c, _ := h3.LatLngToCell(h3.LatLng{Lat: p.Lat, Lng: p.Lng}, presence.IndexResolution)
+	seen := base.Add(time.Duration(i) * time.Second)
+	return presence.Move{Update: presence.Update{ResponderID: id, Position: p, AccuracyM: 5, FixTime: seen}, Cell: c, SeenAt: seen}
+}
+
+// moveMany starts mover g's responders' shifts and moves them round.
+func moveMany(s presence.Store, g, each int) error {
+	ctx := context.Background()
+	for r := range each {
+		id := fmt.Sprintf("g%d-r%d", g, r)
+		if _, err := s.StartShift(ctx, record(id, grid.WatchVolunteer, grid.TravelMode(1+r%3))); err != nil {
+			return err
+		}
+	}
+	for i := range concurrentMoves {
+		for r := range each {
+			if _, err := s.Move(ctx, concurrentMove(g, r, i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readUntil searches and reads until done is closed.
+func readUntil(s presence.Store, done <-chan struct{}) error {
+	ctx := context.Background()
+	for {
+		select {
+		case <-done:
+			return nil
+		default:
+		}
+		if _, err := s.Nearby(ctx, presence.NearbyQuery{Center: Shenyang, Radius: allRadius(3000)}, nil); err != nil {
+			return err
+		}
+		if _, err := s.Get(ctx, "g0-r0"); err != nil && !isNotOnShift(err) {
+			return err
+		}
+	}
 }
 
 // checkConcurrentEnd checks each responder's final position and that one
 // search finds everyone once.
-func checkConcurrentEnd(t *testing.T, s presence.Store, movers, each int, final func(g, r int) presence.Move) {
+func checkConcurrentEnd(t *testing.T, s presence.Store, movers, each int) {
 	for g := range movers {
 		for r := range each {
-			m := final(g, r)
+			m := concurrentMove(g, r, concurrentMoves-1)
 			if got := get(t, s, m.ResponderID); got.Position != m.Position {
 				t.Errorf("%s ended at %v, want %v", m.ResponderID, got.Position, m.Position)
 			}

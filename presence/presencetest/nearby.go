@@ -113,6 +113,8 @@ func testNearbyRadiusPerMode(t *testing.T, newStore newStoreFunc) {
 		{[4]float64{0, 0, 750, 1900}, []string{"driver"}},
 		{[4]float64{5000, 0, 0, 1700}, nil},
 		{[4]float64{}, nil},
+		{[4]float64{0, 100_000, 0, 0}, []string{"walker"}},
+		{[4]float64{0, 0, 0, 100_000}, []string{"driver"}},
 	} {
 		got := nearbyIDs(t, s, presence.NearbyQuery{Center: Shenyang, Radius: c.rad})
 		if !slices.Equal(got, c.want) {

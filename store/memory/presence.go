@@ -41,6 +41,9 @@ type presenceEntry struct {
 	rec  presence.Record
 	ci   *cellIndex // the cell it is indexed in, nil when not indexed
 	slot int        // in ci.modes[rec.Mode]
+	// day and totals are the counters it last accrued to, spared a lookup.
+	day    string
+	totals *dayTotals
 }
 
 // cellIndex is one cell of the spatial index.

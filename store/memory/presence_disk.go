@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/presence"
@@ -146,6 +147,7 @@ const defaultDiskCacheSize = 2048
 // oldest beyond its size, and which cell is near each small square of
 // latitude and longitude: most searches make no cgo call.
 type diskCache struct {
+	hint   atomic.Int32 // rings the last disk built needed: where the next starts
 	mu     sync.RWMutex
 	geoms  map[h3.Cell]*diskGeom
 	order  []h3.Cell // ring buffer of insertion order
@@ -204,26 +206,45 @@ func (dc *diskCache) get(c h3.Cell, r float64, attach func(*diskGeom)) *diskGeom
 	if g != nil && (g.broken || len(g.clear) >= maxDiskRings || g.safeK(r, g.centre.circ+quantumSlackM) >= 0) {
 		return usable(g)
 	}
-	n := 4
+	n := max(minDiskRings, int(dc.hint.Load()))
 	if g != nil {
-		n = 2 * len(g.clear)
+		n = g.ringsFor(r, g.centre.circ+quantumSlackM)
 	}
-	for ; n <= maxDiskRings; n *= 2 {
+	for {
 		wider, err := buildDisk(c, n)
 		if err != nil {
 			g = &diskGeom{broken: true}
 			break
 		}
 		g = wider
-		if g.safeK(r, g.centre.circ+quantumSlackM) >= 0 {
+		if g.safeK(r, g.centre.circ+quantumSlackM) >= 0 || n == maxDiskRings {
+			dc.hint.Store(int32(n))
 			break
 		}
+		n = g.ringsFor(r, g.centre.circ+quantumSlackM)
 	}
 	if !g.broken {
 		attach(g)
 	}
 	dc.put(c, g)
 	return usable(g)
+}
+
+// minDiskRings is the narrowest disk built.
+const minDiskRings = 3
+
+// ringsFor estimates, from how g's clearance grows ring by ring, how many
+// rings a disk needs for radius r from a point e from its centre: at least
+// one more than g has, at most maxDiskRings.
+func (g *diskGeom) ringsFor(r, e float64) int {
+	n := len(g.clear)
+	need := 2 * n
+	if n > 1 {
+		if step := g.clear[n-1] - g.clear[n-2]; step > 0 {
+			need = n + int(math.Ceil((r+e-g.clear[n-1])/step))
+		}
+	}
+	return min(maxDiskRings, max(n+1, need))
 }
 
 // usable returns g, or nil if it is broken.

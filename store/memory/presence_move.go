@@ -23,7 +23,7 @@ func (p *Presence) Move(ctx context.Context, m presence.Move) (bool, error) {
 		return false, nil
 	}
 	if m.TrackOwnGrid && e.rec.HasFix {
-		p.accrue(e.rec, m)
+		p.accrue(e, m)
 	}
 	next := e.rec
 	next.HasFix, next.Position, next.Cell = true, m.Position, m.Cell
@@ -32,22 +32,23 @@ func (p *Presence) Move(ctx context.Context, m presence.Move) (bool, error) {
 	return true, nil
 }
 
-// accrue adds the interval from prev's update to m's, capped, to m.Day.
-func (p *Presence) accrue(prev presence.Record, m presence.Move) {
-	dt := m.SeenAt.Sub(prev.SeenAt)
+// accrue adds the interval from e's last update to m's, capped, to m.Day.
+func (p *Presence) accrue(e *presenceEntry, m presence.Move) {
+	dt := m.SeenAt.Sub(e.rec.SeenAt)
 	if dt <= 0 {
 		return
 	}
 	if m.AccrueCap > 0 && dt > m.AccrueCap {
 		dt = m.AccrueCap
 	}
-	t := p.dayTotals(m.ResponderID, m.Day)
-	if t == nil {
-		return
+	if m.Day != e.day || m.Day > p.newest || m.Day < p.oldest {
+		e.day, e.totals = m.Day, p.dayTotals(m.ResponderID, m.Day)
 	}
-	t.onShift += dt
-	if prev.Inside {
-		t.inside += dt
+	if t := e.totals; t != nil {
+		t.onShift += dt
+		if e.rec.Inside {
+			t.inside += dt
+		}
 	}
 }
 
