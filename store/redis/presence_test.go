@@ -174,28 +174,6 @@ func checkNearby(t *testing.T, st presence.Store, p geo.LatLng, want []string) {
 	}
 }
 
-func TestNewPresencePanics(t *testing.T) {
-	tests := []struct {
-		name string
-		opts func(t *testing.T) redis.Options
-	}{
-		{"nil client", func(*testing.T) redis.Options { return redis.Options{Prefix: "x:"} }},
-		{"brace in prefix", func(t *testing.T) redis.Options {
-			return redis.Options{Client: redistest.New(t), Prefix: "x{y}:"}
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			opts := tt.opts(t)
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewPresence(%+v) did not panic", opts)
-				}
-			}()
-			redis.NewPresence(opts)
-		})
-	}
-}
 
 func TestPresenceMoveInvalidCell(t *testing.T) {
 	st := servers[0].newPresence(t)

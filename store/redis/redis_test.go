@@ -28,7 +28,13 @@ func TestConformanceCluster(t *testing.T) {
 	})
 }
 
+// TestNewPanics: both constructors refuse a nil client and a prefix that
+// would break the cluster hash tags.
 func TestNewPanics(t *testing.T) {
+	constructors := map[string]func(redis.Options){
+		"New":         func(o redis.Options) { redis.New(o) },
+		"NewPresence": func(o redis.Options) { redis.NewPresence(o) },
+	}
 	tests := []struct {
 		name string
 		opts func(t *testing.T) redis.Options
@@ -38,15 +44,17 @@ func TestNewPanics(t *testing.T) {
 			return redis.Options{Client: redistest.New(t), Prefix: "x{y}:"}
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			opts := tt.opts(t)
-			defer func() {
-				if recover() == nil {
-					t.Errorf("New(%+v) did not panic", opts)
-				}
-			}()
-			redis.New(opts)
-		})
+	for cname, construct := range constructors {
+		for _, tt := range tests {
+			t.Run(cname+"/"+tt.name, func(t *testing.T) {
+				opts := tt.opts(t)
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s(%+v) did not panic", cname, opts)
+					}
+				}()
+				construct(opts)
+			})
+		}
 	}
 }
