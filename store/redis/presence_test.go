@@ -174,7 +174,6 @@ func checkNearby(t *testing.T, st presence.Store, p geo.LatLng, want []string) {
 	}
 }
 
-
 func TestPresenceMoveInvalidCell(t *testing.T) {
 	st := servers[0].newPresence(t)
 	mustStart(t, st, startRec("R1", grid.WatchVolunteer, grid.Walk))
