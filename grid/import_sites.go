@@ -59,7 +59,7 @@ func sitesFromCSV(up Upload, extra []string) ([]site, error) {
 		}
 		row := i
 		out[i] = site{field: fmt.Sprintf("line %d", t.lines[i]), id: t.get(i, "id"), name: t.get(i, "name"),
-			pos: geo.ToWGS84(up.Datum, p),
+			pos:   geo.ToWGS84(up.Datum, p),
 			attrs: func(key string) (string, error) { return t.get(row, key), nil }}
 	}
 	return out, nil

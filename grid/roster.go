@@ -100,7 +100,7 @@ func (s *Service) checkRosterRefs(ctx context.Context, t *table, rs []Responder)
 	for i, r := range rs {
 		for _, ref := range []struct {
 			col, id, what string
-			set       map[string]bool
+			set           map[string]bool
 		}{{"home_grid", r.HomeGrid, "police grid", grids}, {"compound", r.Compound, "compound", compounds}, {"post", r.Post, "watch post", posts}} {
 			if ref.id != "" && !ref.set[ref.id] {
 				return invalid(t.field(i, ref.col), fmt.Sprintf("%s %q does not exist", ref.what, ref.id))
