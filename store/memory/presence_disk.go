@@ -139,9 +139,11 @@ func newDiskCell(c h3.Cell) (diskCell, error) {
 	return diskCell{cell: c, v: unitVector(centre), circ: circ*(1+1e-6) + 0.01}, nil
 }
 
-// defaultDiskCacheSize is how many cells' disks are kept: a city's worth of
-// query cells at resolution 8 for a few megabytes.
-const defaultDiskCacheSize = 2048
+// defaultDiskCacheSize is how many cells' disks are kept: 8,192
+// resolution-8 cells cover about 6,000 km², all of Shenyang's urban
+// districts (about 4,600 cells), so a city's searches stop missing once
+// warm; a miss costs about 0.4 ms (cgo boundary calls).
+const defaultDiskCacheSize = 8192
 
 // diskCache keeps the disks of the cells searched around, evicting the
 // oldest beyond its size, and which cell is near each small square of
