@@ -53,7 +53,7 @@ func gridToProto(g grid.Grid) *gridwatchv1.Grid {
 		TeamLeader:  personToProto(g.TeamLeader),
 		DeputyChief: personToProto(g.DeputyChief),
 		Resolution:  int32(g.Resolution),
-		CellCount:   int64(g.CellCount),
+		CellCount:   int32(g.CellCount),
 		AreaKm2:     g.AreaM2 / 1e6,
 	}
 }
@@ -73,22 +73,22 @@ func importReportToProto(r grid.ImportReport) *gridwatchv1.ImportGridsResponse {
 		Kind:             kindToProto(r.Kind),
 		Resolution:       int32(r.Resolution),
 		GridCount:        int32(r.Grids),
-		CellCount:        int64(r.Cells),
+		CellCount:        int32(r.Cells),
 		ReplacedGrids:    gridNames(r.Kind, r.Replaced),
-		OverlapCellCount: int64(r.OverlapCells),
-		GapCellCount:     int64(r.GapCells),
+		OverlapCellCount: int32(r.OverlapCells),
+		GapCellCount:     int32(r.GapCells),
 	}
 	for _, o := range r.Overlaps {
 		resp.Overlaps = append(resp.Overlaps, &gridwatchv1.GridOverlap{
 			Grids:      gridNames(r.Kind, o.Grids[:]),
-			CellCount:  int64(o.Cells),
+			CellCount:  int32(o.Cells),
 			SampleCell: cellString(o.Sample),
 		})
 	}
 	for _, g := range r.Gaps {
 		resp.Gaps = append(resp.Gaps, &gridwatchv1.GridGap{
 			Grids:      gridNames(r.Kind, g.Grids),
-			CellCount:  int64(g.Cells),
+			CellCount:  int32(g.Cells),
 			SampleCell: cellString(g.Sample),
 		})
 	}

@@ -4,5 +4,6 @@
 // checked against by the conformance suites (grid/gridtest).
 //
 // One RWMutex guards each store, so every change is atomic and lookups run
-// in parallel with each other.
+// in parallel with each other. Dispatch (dispatch*.go) keeps incidents,
+// offers and assignments the same way and passes dispatch/dispatchtest.
 package memory

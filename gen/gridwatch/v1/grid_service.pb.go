@@ -154,7 +154,7 @@ type Grid struct {
 	Resolution int32 `protobuf:"varint,8,opt,name=resolution,proto3" json:"resolution,omitempty"`
 	// The number of cells the grid owns after overlaps are resolved.
 	// Output only.
-	CellCount int64 `protobuf:"varint,9,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
+	CellCount int32 `protobuf:"varint,9,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
 	// The grid's area in square kilometres. Output only.
 	AreaKm2       float64 `protobuf:"fixed64,10,opt,name=area_km2,json=areaKm2,proto3" json:"area_km2,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -247,7 +247,7 @@ func (x *Grid) GetResolution() int32 {
 	return 0
 }
 
-func (x *Grid) GetCellCount() int64 {
+func (x *Grid) GetCellCount() int32 {
 	if x != nil {
 		return x.CellCount
 	}
@@ -372,17 +372,17 @@ type ImportGridsResponse struct {
 	// The number of grids imported.
 	GridCount int32 `protobuf:"varint,3,opt,name=grid_count,json=gridCount,proto3" json:"grid_count,omitempty"`
 	// The number of cells the imported grids own.
-	CellCount int64 `protobuf:"varint,4,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
+	CellCount int32 `protobuf:"varint,4,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
 	// The resource names of stored grids the import replaced.
 	ReplacedGrids []string `protobuf:"bytes,5,rep,name=replaced_grids,json=replacedGrids,proto3" json:"replaced_grids,omitempty"`
 	// Pairs of grids whose polygons overlap.
 	Overlaps []*GridOverlap `protobuf:"bytes,6,rep,name=overlaps,proto3" json:"overlaps,omitempty"`
 	// The number of cells claimed by more than one grid.
-	OverlapCellCount int64 `protobuf:"varint,7,opt,name=overlap_cell_count,json=overlapCellCount,proto3" json:"overlap_cell_count,omitempty"`
+	OverlapCellCount int32 `protobuf:"varint,7,opt,name=overlap_cell_count,json=overlapCellCount,proto3" json:"overlap_cell_count,omitempty"`
 	// Uncovered areas between grids.
 	Gaps []*GridGap `protobuf:"bytes,8,rep,name=gaps,proto3" json:"gaps,omitempty"`
 	// The number of uncovered cells bordering two or more grids.
-	GapCellCount  int64 `protobuf:"varint,9,opt,name=gap_cell_count,json=gapCellCount,proto3" json:"gap_cell_count,omitempty"`
+	GapCellCount  int32 `protobuf:"varint,9,opt,name=gap_cell_count,json=gapCellCount,proto3" json:"gap_cell_count,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -438,7 +438,7 @@ func (x *ImportGridsResponse) GetGridCount() int32 {
 	return 0
 }
 
-func (x *ImportGridsResponse) GetCellCount() int64 {
+func (x *ImportGridsResponse) GetCellCount() int32 {
 	if x != nil {
 		return x.CellCount
 	}
@@ -459,7 +459,7 @@ func (x *ImportGridsResponse) GetOverlaps() []*GridOverlap {
 	return nil
 }
 
-func (x *ImportGridsResponse) GetOverlapCellCount() int64 {
+func (x *ImportGridsResponse) GetOverlapCellCount() int32 {
 	if x != nil {
 		return x.OverlapCellCount
 	}
@@ -473,7 +473,7 @@ func (x *ImportGridsResponse) GetGaps() []*GridGap {
 	return nil
 }
 
-func (x *ImportGridsResponse) GetGapCellCount() int64 {
+func (x *ImportGridsResponse) GetGapCellCount() int32 {
 	if x != nil {
 		return x.GapCellCount
 	}
@@ -487,7 +487,7 @@ type GridOverlap struct {
 	// The resource names of the two grids, in id order.
 	Grids []string `protobuf:"bytes,1,rep,name=grids,proto3" json:"grids,omitempty"`
 	// The number of cells both grids claim.
-	CellCount int64 `protobuf:"varint,2,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
+	CellCount int32 `protobuf:"varint,2,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
 	// One of the cells, as an H3 index in lowercase hex.
 	SampleCell    string `protobuf:"bytes,3,opt,name=sample_cell,json=sampleCell,proto3" json:"sample_cell,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -531,7 +531,7 @@ func (x *GridOverlap) GetGrids() []string {
 	return nil
 }
 
-func (x *GridOverlap) GetCellCount() int64 {
+func (x *GridOverlap) GetCellCount() int32 {
 	if x != nil {
 		return x.CellCount
 	}
@@ -552,7 +552,7 @@ type GridGap struct {
 	// The resource names of the grids the gap borders, in id order.
 	Grids []string `protobuf:"bytes,1,rep,name=grids,proto3" json:"grids,omitempty"`
 	// The number of uncovered cells in the gap.
-	CellCount int64 `protobuf:"varint,2,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
+	CellCount int32 `protobuf:"varint,2,opt,name=cell_count,json=cellCount,proto3" json:"cell_count,omitempty"`
 	// One of the cells, as an H3 index in lowercase hex.
 	SampleCell    string `protobuf:"bytes,3,opt,name=sample_cell,json=sampleCell,proto3" json:"sample_cell,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -596,7 +596,7 @@ func (x *GridGap) GetGrids() []string {
 	return nil
 }
 
-func (x *GridGap) GetCellCount() int64 {
+func (x *GridGap) GetCellCount() int32 {
 	if x != nil {
 		return x.CellCount
 	}
@@ -1426,7 +1426,7 @@ const file_gridwatch_v1_grid_service_proto_rawDesc = "" +
 	"resolution\x18\b \x01(\x05R\n" +
 	"resolution\x12\x1d\n" +
 	"\n" +
-	"cell_count\x18\t \x01(\x03R\tcellCount\x12\x19\n" +
+	"cell_count\x18\t \x01(\x05R\tcellCount\x12\x19\n" +
 	"\barea_km2\x18\n" +
 	" \x01(\x01R\aareaKm2\"\xed\x01\n" +
 	"\x12ImportGridsRequest\x12*\n" +
@@ -1446,22 +1446,22 @@ const file_gridwatch_v1_grid_service_proto_rawDesc = "" +
 	"\n" +
 	"grid_count\x18\x03 \x01(\x05R\tgridCount\x12\x1d\n" +
 	"\n" +
-	"cell_count\x18\x04 \x01(\x03R\tcellCount\x12%\n" +
+	"cell_count\x18\x04 \x01(\x05R\tcellCount\x12%\n" +
 	"\x0ereplaced_grids\x18\x05 \x03(\tR\rreplacedGrids\x125\n" +
 	"\boverlaps\x18\x06 \x03(\v2\x19.gridwatch.v1.GridOverlapR\boverlaps\x12,\n" +
-	"\x12overlap_cell_count\x18\a \x01(\x03R\x10overlapCellCount\x12)\n" +
+	"\x12overlap_cell_count\x18\a \x01(\x05R\x10overlapCellCount\x12)\n" +
 	"\x04gaps\x18\b \x03(\v2\x15.gridwatch.v1.GridGapR\x04gaps\x12$\n" +
-	"\x0egap_cell_count\x18\t \x01(\x03R\fgapCellCount\"c\n" +
+	"\x0egap_cell_count\x18\t \x01(\x05R\fgapCellCount\"c\n" +
 	"\vGridOverlap\x12\x14\n" +
 	"\x05grids\x18\x01 \x03(\tR\x05grids\x12\x1d\n" +
 	"\n" +
-	"cell_count\x18\x02 \x01(\x03R\tcellCount\x12\x1f\n" +
+	"cell_count\x18\x02 \x01(\x05R\tcellCount\x12\x1f\n" +
 	"\vsample_cell\x18\x03 \x01(\tR\n" +
 	"sampleCell\"_\n" +
 	"\aGridGap\x12\x14\n" +
 	"\x05grids\x18\x01 \x03(\tR\x05grids\x12\x1d\n" +
 	"\n" +
-	"cell_count\x18\x02 \x01(\x03R\tcellCount\x12\x1f\n" +
+	"cell_count\x18\x02 \x01(\x05R\tcellCount\x12\x1f\n" +
 	"\vsample_cell\x18\x03 \x01(\tR\n" +
 	"sampleCell\"$\n" +
 	"\x0eGetGridRequest\x12\x12\n" +
