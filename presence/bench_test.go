@@ -46,16 +46,16 @@ func cityFor(b *testing.B, name string) *city {
 	if c := cities[name]; c != nil {
 		return c
 	}
-	a := boxArea()
+	a := presencetest.CentralBox()
 	if name == "districts" {
-		a = districtArea(b)
+		a = presencetest.UrbanDistricts(b, "../testdata/shenyang/districts.geojson")
 	}
 	c := newCity(b, a, presencetest.Locator(func(geo.LatLng) (string, string) { return "P1", "" }))
 	cities[name] = c
 	return c
 }
 
-func newCity(b *testing.B, a *area, grids presence.GridLocator) *city {
+func newCity(b *testing.B, a *presencetest.Area, grids presence.GridLocator) *city {
 	rng := rand.New(rand.NewPCG(60_000, 135))
 	c := &city{st: memory.NewPresence(), clock: presencetest.NewClock(t0), roster: presencetest.Roster{}}
 	svc, err := presence.NewService(c.st, c.roster, grids, presence.Config{Now: c.clock.Now, Location: cst}, nil)
@@ -66,8 +66,8 @@ func newCity(b *testing.B, a *area, grids presence.GridLocator) *city {
 	ctx := context.Background()
 	for i := range benchResponders {
 		id := fmt.Sprintf("r%05d", i)
-		c.roster[id] = cityResponder(rng, id)
-		c.ids, c.pos = append(c.ids, id), append(c.pos, a.point(rng))
+		c.roster[id] = presencetest.CityResponder(rng, id)
+		c.ids, c.pos = append(c.ids, id), append(c.pos, a.Point(rng))
 		if _, err := svc.StartShift(ctx, id); err != nil {
 			b.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func newCity(b *testing.B, a *area, grids presence.GridLocator) *city {
 		}
 	}
 	for range 1024 {
-		c.queries = append(c.queries, a.point(rng))
+		c.queries = append(c.queries, a.Point(rng))
 	}
 	return c
 }

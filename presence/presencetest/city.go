@@ -1,4 +1,4 @@
-package presence_test
+package presencetest
 
 import (
 	"encoding/json"
@@ -11,25 +11,30 @@ import (
 	"github.com/gridwatch/gridwatch/grid"
 )
 
-// urbanDistricts are Shenyang's nine urban districts in the test data.
-var urbanDistricts = []string{"210102", "210103", "210104", "210105", "210106", "210111", "210112", "210113", "210114"}
+// The city the benchmarks and load tests populate: responders spread over
+// Shenyang's urban districts with a realistic mix of kinds and modes.
 
-// area samples points uniformly in a region: the districts' rings
+// UrbanDistrictIDs are Shenyang's nine urban districts in the test data.
+var UrbanDistrictIDs = []string{"210102", "210103", "210104", "210105", "210106", "210111", "210112", "210113", "210114"}
+
+// Area samples points uniformly in a region: the districts' rings
 // (even-odd) inside their bounding box, or the box alone.
-type area struct {
+type Area struct {
 	rings                          [][]geo.LatLng // WGS-84
 	minLat, maxLat, minLng, maxLng float64
 }
 
-// boxArea is the dense alternative: the central box of the city.
-func boxArea() *area {
-	return &area{minLat: 41.68, maxLat: 41.92, minLng: 123.22, maxLng: 123.62}
+// CentralBox is the dense alternative to the districts: the central box of
+// the city (lat 41.68–41.92, lng 123.22–123.62).
+func CentralBox() *Area {
+	return &Area{minLat: 41.68, maxLat: 41.92, minLng: 123.22, maxLng: 123.62}
 }
 
-// districtArea loads the urban districts from the test data, converting
-// GCJ-02 to WGS-84. The outlines need not be valid for sampling.
-func districtArea(tb testing.TB) *area {
-	data, err := os.ReadFile("../testdata/shenyang/districts.geojson")
+// UrbanDistricts loads Shenyang's urban districts from the GeoJSON file at
+// path (testdata/shenyang/districts.geojson), converting GCJ-02 to WGS-84.
+// The outlines need not be valid for sampling.
+func UrbanDistricts(tb testing.TB, path string) *Area {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -45,9 +50,9 @@ func districtArea(tb testing.TB) *area {
 	if err := json.Unmarshal(data, &fc); err != nil {
 		tb.Fatal(err)
 	}
-	a := &area{minLat: 90, maxLat: -90, minLng: 180, maxLng: -180}
+	a := &Area{minLat: 90, maxLat: -90, minLng: 180, maxLng: -180}
 	for _, f := range fc.Features {
-		if !slices.Contains(urbanDistricts, f.ID) {
+		if !slices.Contains(UrbanDistrictIDs, f.ID) {
 			continue
 		}
 		var polys [][][][2]float64
@@ -70,7 +75,7 @@ func districtArea(tb testing.TB) *area {
 	return a
 }
 
-func (a *area) addRing(r [][2]float64) {
+func (a *Area) addRing(r [][2]float64) {
 	ring := make([]geo.LatLng, len(r))
 	for i, c := range r {
 		ring[i] = geo.ToWGS84(geo.GCJ02, geo.LatLng{Lat: c[1], Lng: c[0]})
@@ -81,7 +86,7 @@ func (a *area) addRing(r [][2]float64) {
 }
 
 // contains is the even-odd rule over all rings.
-func (a *area) contains(p geo.LatLng) bool {
+func (a *Area) contains(p geo.LatLng) bool {
 	if a.rings == nil {
 		return true
 	}
@@ -97,8 +102,8 @@ func (a *area) contains(p geo.LatLng) bool {
 	return in
 }
 
-// point draws a uniform point of the area.
-func (a *area) point(rng *rand.Rand) geo.LatLng {
+// Point draws a uniform point of the area.
+func (a *Area) Point(rng *rand.Rand) geo.LatLng {
 	for {
 		p := geo.LatLng{Lat: a.minLat + rng.Float64()*(a.maxLat-a.minLat), Lng: a.minLng + rng.Float64()*(a.maxLng-a.minLng)}
 		if a.contains(p) {
@@ -107,11 +112,11 @@ func (a *area) point(rng *rand.Rand) geo.LatLng {
 	}
 }
 
-// cityResponder draws a responder with the city's mix: watch volunteers
+// CityResponder draws a responder with the city's mix: watch volunteers
 // 40% (walk 80%, bike 20%), safety volunteers 25% (walk or bike), watch post
 // staff 10% and security guards 10% (walk), community officers 5% (bike or
 // car), patrol officers 8% and reinforcements 2% (car).
-func cityResponder(rng *rand.Rand, id string) grid.Responder {
+func CityResponder(rng *rand.Rand, id string) grid.Responder {
 	r := grid.Responder{ID: id, TravelMode: grid.Walk}
 	switch x := rng.IntN(100); {
 	case x < 40:
