@@ -8,6 +8,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 
+	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/grid"
 )
@@ -24,6 +25,15 @@ type Config struct {
 	// Logger receives the internal errors whose text clients never see;
 	// nil discards them.
 	Logger *slog.Logger
+	// Dispatch, when set, serves DispatchService; its EventSink must be
+	// Events for the Watch streams to see anything.
+	Dispatch *dispatch.Service
+	// Events feeds WatchOffers and WatchIncidents; nil with Dispatch set
+	// makes the Watch streams see nothing (a fresh broadcaster is used).
+	Events *Broadcaster
+	// Arrivals, when set, sees every applied position update (the dispatch
+	// on-scene check).
+	Arrivals ArrivalObserver
 
 	// streamAckBatch caps the acks of one ReportLocations response
 	// (default 256); tests and benchmarks set it.
@@ -42,6 +52,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxImportBytes <= 0 {
 		c.MaxImportBytes = DefaultMaxImportBytes
 	}
+	if c.Events == nil {
+		c.Events = NewBroadcaster(0)
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -58,6 +71,10 @@ func Register(s *grpc.Server, svc *grid.Service, pres Presence, cfg Config) {
 	if pres != nil {
 		gridwatchv1.RegisterPresenceServiceServer(s, &presenceServer{base: b, pres: pres})
 	}
+	if b.cfg.Dispatch != nil {
+		gridwatchv1.RegisterDispatchServiceServer(s, &dispatchServer{base: b, disp: b.cfg.Dispatch,
+			events: b.cfg.Events})
+	}
 }
 
 // RegisterGateway adds the HTTP/JSON bindings of the services to mux,
@@ -71,6 +88,9 @@ func RegisterGateway(ctx context.Context, mux *runtime.ServeMux, conn *grpc.Clie
 	}
 	if err := gridwatchv1.RegisterPresenceServiceHandler(ctx, mux, conn); err != nil {
 		return fmt.Errorf("api: gateway of PresenceService: %w", err)
+	}
+	if err := gridwatchv1.RegisterDispatchServiceHandler(ctx, mux, conn); err != nil {
+		return fmt.Errorf("api: gateway of DispatchService: %w", err)
 	}
 	return nil
 }

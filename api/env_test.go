@@ -30,6 +30,8 @@ type env struct {
 	grids    gridwatchv1.GridServiceClient
 	roster   gridwatchv1.RosterServiceClient
 	presence gridwatchv1.PresenceServiceClient
+	dispatch gridwatchv1.DispatchServiceClient
+	events   *Broadcaster // of newDispatchEnv
 }
 
 // newEnv starts a gRPC server with the services over the memory engine on
@@ -76,6 +78,7 @@ func serve(t *testing.T, register func(*grpc.Server)) *env {
 		grids:    gridwatchv1.NewGridServiceClient(conn),
 		roster:   gridwatchv1.NewRosterServiceClient(conn),
 		presence: gridwatchv1.NewPresenceServiceClient(conn),
+		dispatch: gridwatchv1.NewDispatchServiceClient(conn),
 	}
 }
 

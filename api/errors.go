@@ -8,10 +8,14 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 )
+
+// errPermissionDenied is a caller whose role may not make the call.
+var errPermissionDenied = errors.New("permission denied")
 
 // errorRule maps errors matching err (errors.Is) to a status code.
 type errorRule struct {
@@ -34,6 +38,11 @@ var errorTable = []errorRule{
 	{err: grid.ErrNotFound, code: codes.NotFound},
 	{err: grid.ErrFailedPrecondition, code: codes.FailedPrecondition},
 	{err: presence.ErrNotOnShift, code: codes.FailedPrecondition},
+	// Lost dispatch races; dispatch.ErrExpired and ErrBusy match it. The
+	// client re-reads and decides (AIP-193: ABORTED is a concurrency
+	// conflict).
+	{err: dispatch.ErrConflict, code: codes.Aborted},
+	{err: errPermissionDenied, code: codes.PermissionDenied},
 	{err: grid.ErrUnavailable, code: codes.Unavailable, message: "store unavailable; retry later", log: true},
 }
 

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
@@ -42,6 +43,15 @@ func TestToStatus(t *testing.T) {
 		{"deadline", fmt.Errorf("reading: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "deadline exceeded", nil},
 		{"deadline before unavailable", fmt.Errorf("%w: %w", grid.ErrUnavailable, context.DeadlineExceeded),
 			codes.DeadlineExceeded, "deadline exceeded", nil},
+		{"dispatch conflict", fmt.Errorf("accepting offer o1: %w", dispatch.ErrConflict),
+			codes.Aborted, "accepting offer o1: conflict", nil},
+		{"offer expired", fmt.Errorf("accepting offer o1: %w", dispatch.ErrExpired),
+			codes.Aborted, "accepting offer o1: offer expired: conflict", nil},
+		{"responder busy", dispatch.ErrBusy, codes.Aborted, "responder holds an assignment: conflict", nil},
+		{"invalid transition", fmt.Errorf("moving i1: %w", dispatch.ErrInvalidTransition),
+			codes.FailedPrecondition, "moving i1: invalid transition: failed precondition", nil},
+		{"permission denied", fmt.Errorf("assigning: %w", errPermissionDenied),
+			codes.PermissionDenied, "assigning: permission denied", nil},
 		{"canceled", context.Canceled, codes.Canceled, "request canceled", nil},
 		{"internal hides the cause", secret, codes.Internal, "internal error", nil},
 	}

@@ -75,7 +75,7 @@ func (s *presenceServer) BatchReportLocations(ctx context.Context, req *gridwatc
 	if err := checkBatchReportLocationsRequest(req); err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	outs, err := applyReports(ctx, &reporter{pres: s.pres}, req.GetReports())
+	outs, err := applyReports(ctx, s.newReporter(), req.GetReports())
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}

@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"log/slog"
 
 	"google.golang.org/grpc/codes"
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/presence"
 )
 
@@ -35,6 +37,8 @@ func (o outcome) message() string {
 // from one batch to the next.
 type reporter struct {
 	pres     Presence
+	arrivals ArrivalObserver // nil: no dispatch
+	log      *slog.Logger
 	updates  []presence.Update
 	at       []int // the index in the batch of each of updates
 	outcomes []outcome
@@ -73,6 +77,7 @@ func applyReports[R locationReport](ctx context.Context, r *reporter, reps []R) 
 			return nil, err
 		}
 	}
+	r.observeArrivals(ctx, applied, errs)
 	clear(r.updates) // drop the ids until the next batch overwrites them
 	return r.outcomes, nil
 }
@@ -85,4 +90,33 @@ func isRejection(err error) bool {
 		return true
 	}
 	return false
+}
+
+// ArrivalObserver sees each applied position update: dispatch's on-scene
+// check (*dispatch.Service satisfies it), kept an interface so that
+// presence handling needs nothing of dispatch.
+type ArrivalObserver interface {
+	ObserveArrival(ctx context.Context, responderID string, pos geo.LatLng) (bool, error)
+}
+
+// newReporter returns a reporter for one call or stream.
+func (s *presenceServer) newReporter() *reporter {
+	return &reporter{pres: s.pres, arrivals: s.cfg.Arrivals, log: s.cfg.Logger}
+}
+
+// observeArrivals hands the applied updates of the batch to the arrival
+// check. Its failures are logged, never the report's: the position is
+// stored, and the next update checks again.
+func (r *reporter) observeArrivals(ctx context.Context, applied []bool, errs []error) {
+	if r.arrivals == nil {
+		return
+	}
+	for j, u := range r.updates {
+		if errs[j] != nil || !applied[j] {
+			continue
+		}
+		if _, err := r.arrivals.ObserveArrival(ctx, u.ResponderID, u.Position); err != nil {
+			r.log.WarnContext(ctx, "api: arrival check failed", "responder", u.ResponderID, "err", err)
+		}
+	}
 }

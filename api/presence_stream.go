@@ -43,7 +43,7 @@ func (s *presenceServer) ReportLocations(stream gridwatchv1.PresenceService_Repo
 			}
 		}
 	}()
-	a, r := newAcker(s.cfg.ackBatch()), &reporter{pres: s.pres}
+	a, r := newAcker(s.cfg.ackBatch()), s.newReporter()
 	for {
 		batch, ok := a.next(reqs)
 		if !ok {

@@ -50,7 +50,8 @@ func newRoot(getenv func(string) string) *cobra.Command {
 	root.PersistentFlags().StringVarP(&a.output, "output", "o", output, "output format: table or json (env GRIDWATCH_OUTPUT)")
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 2*time.Minute, "deadline of each call")
 	root.PersistentFlags().StringVar(&a.role, "role", orDefault(getenv("GRIDWATCH_ROLE"), defaultRole), roleUsage)
-	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd())
+	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd(),
+		a.incidentsCmd())
 	return root
 }
 

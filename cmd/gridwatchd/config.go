@@ -25,6 +25,7 @@ type config struct {
 	Grid     grid.Config
 	API      api.Config
 	Presence presence.Config
+	Dispatch dispatchConfig
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -45,6 +46,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	fs.Float64Var(&c.Grid.MaxGridAreaKm2, "max-grid-area-km2", 5000, "largest area of one grid")
 	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
 	model := presenceFlags(fs, &c.Presence)
+	dispatchFlags(fs, &c.Dispatch)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -58,6 +60,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, fmt.Errorf("-store %q: want memory or redis", c.Store)
 	}
 	if err := c.Grid.Validate(); err != nil {
+		return c, err
+	}
+	if err := c.Dispatch.check(); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

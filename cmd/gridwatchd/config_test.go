@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +44,20 @@ func TestParseConfig(t *testing.T) {
 		{"zero speed", []string{"-speed-walk-kmh", "0"}, nil, nil, true},
 		{"infinite speed", nil, map[string]string{"GRIDWATCH_SPEED_BIKE_KMH": "+Inf"}, nil, true},
 		{"stale-after zero", []string{"-stale-after", "0s"}, nil, nil, true},
+		{"dispatch defaults", nil, nil, func(c config) bool {
+			return c.Dispatch.Tick == 500*time.Millisecond && c.Dispatch.CallerKey == "" &&
+				c.Dispatch.Policy.Validate() == nil && c.Dispatch.Policy.Fanout == 1
+		}, false},
+		{"dispatch env", nil, map[string]string{"GRIDWATCH_DISPATCH_TICK": "2s",
+			"GRIDWATCH_CALLER_KEY": strings.Repeat("k", 32)}, func(c config) bool {
+			return c.Dispatch.Tick == 2*time.Second && len(c.Dispatch.CallerKey) == 32
+		}, false},
+		{"short caller key", []string{"-caller-key", "short"}, nil, nil, true},
+		{"zero tick", []string{"-dispatch-tick", "0s"}, nil, nil, true},
+		{"missing policy", []string{"-dispatch-policy", "/nonexistent/policy.json"}, nil, nil, true},
+		{"policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 3}`)}, nil,
+			func(c config) bool { return c.Dispatch.Policy.Fanout == 3 }, false},
+		{"bad policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 99}`)}, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,4 +70,15 @@ func TestParseConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeTemp writes data to a file in t's temporary directory and returns
+// its path.
+func writeTemp(t *testing.T, data string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

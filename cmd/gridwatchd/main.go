@@ -62,6 +62,12 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	if err != nil {
 		return err
 	}
+	disp, err := startDispatch(ctx, cfg.Dispatch, st.dispatch, pres, log)
+	if err != nil {
+		return err
+	}
+	defer disp.stop()
+	cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = disp.svc, disp.events, disp.svc
 	srv, err := server.New(cfg.Server, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg.API) },
 		Gateway:  api.RegisterGateway,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/store/memory"
@@ -16,6 +17,7 @@ import (
 type stores struct {
 	grid     grid.Store
 	presence presence.Store
+	dispatch dispatch.Store
 	close    func()
 }
 
@@ -24,7 +26,8 @@ type stores struct {
 // is not fatal: /readyz and grpc.health report it until it answers.
 func openStore(ctx context.Context, c config) (stores, error) {
 	if c.Store == "memory" {
-		return stores{grid: memory.New(), presence: memory.NewPresence(), close: func() {}}, nil
+		return stores{grid: memory.New(), presence: memory.NewPresence(), dispatch: memory.NewDispatch(),
+			close: func() {}}, nil
 	}
 	opts, err := goredis.ParseURL(c.RedisURL)
 	if err != nil {
@@ -37,6 +40,7 @@ func openStore(ctx context.Context, c config) (stores, error) {
 	return stores{
 		grid:     redisstore.New(redisstore.Options{Client: client}),
 		presence: redisstore.NewPresence(redisstore.Options{Client: client}),
+		dispatch: redisstore.NewDispatch(redisstore.Options{Client: client}),
 		close:    func() { _ = client.Close() },
 	}, nil
 }

@@ -117,4 +117,61 @@
 // one round trip per node, no script. A Move is one round trip with the
 // home cached (two on Cluster with own-grid time, one more with a cold
 // cache); a move between shards takes four.
+//
+// # Dispatch
+//
+// Dispatch (NewDispatch) implements dispatch.Store on the same kinds of
+// client. All its keys carry the one hash tag {dispatch}:
+//
+//	<prefix>gw:{dispatch}:inc:<id>     STRING the incident record (JSON, "v":1)
+//	<prefix>gw:{dispatch}:requests     HASH   request id → incident id
+//	<prefix>gw:{dispatch}:offers       HASH   offer id → incident id
+//	<prefix>gw:{dispatch}:held         HASH   responder id → incident id of the
+//	                                          responder's current assignment
+//	<prefix>gw:{dispatch}:pending      ZSET   pending offer ids, scored by deadline
+//	                                          (Unix ms)
+//	<prefix>gw:{dispatch}:unstaffed    ZSET   active incidents with an open slot;
+//	                                          member "<created, 20 digits>:<id>"
+//
+// The responder index must be in the slot of the incident records it
+// guards, so that "a responder holds at most one current assignment,
+// across incidents" is checked and kept in the same script as the slot it
+// fills. The whole dispatch state is therefore one Redis Cluster slot (one
+// node's CPU and memory): ample for a city's incident rate. Sharding
+// incidents by district, with a responder index per shard and a
+// cross-shard check, is future work.
+//
+// An incident record (dispatch_record.go) keeps what never changes (caller
+// hash, position, texts, kinds) as a JSON document inside a string, which
+// the scripts pass through untouched, and the mutable part (states, slots,
+// offers, assignments, timeline) as plain JSON with numeric codes that the
+// scripts decode and encode with cjson. Times are Unix nanoseconds as
+// decimal strings ("" for none), so they survive Lua's doubles; scripts
+// compare them as strings and never call TIME: every time comes from the
+// caller, so a fake clock works. Time to scene and target met are derived
+// from the stored arrival and target when read.
+//
+// Every mutation is one script (lua/dispatch_<op>.lua, after the helpers
+// of lua/dispatch_lib.lua), declaring the incident's record and the five
+// index keys. A script checks every precondition before it writes; a
+// failed one returns an error reply "DISPATCH_<CODE> detail", which the
+// engine maps to dispatch.ErrNotFound, ErrConflict, ErrExpired, ErrBusy,
+// ErrInvalidTransition or ErrInvalid, so a failed call changes nothing.
+// Concurrent calls are serialised by Redis: of concurrent accepts of a
+// slot exactly one finds it unfilled and the responder absent from held.
+// Accept, Decline and Lapse first read the offer's incident from the
+// offers hash (written once, with the offer, never changed), then run the
+// script on that incident, which finds the offer in the record again.
+// CreateIncident is one script (the request id and the incident id
+// checked and written together); a retry returns the incident read after
+// it. Transition decides whether the move is allowed in Go
+// (dispatch.CanTransition) and the script checks the state first, so a
+// stale from is ErrConflict before ErrInvalidTransition, as in memory.
+//
+// The reads are not scripts: Incident is a GET; AssignmentOf reads held,
+// then the record; PendingOffers reads the deadline index up to the
+// millisecond, the offers' incidents (HMGET, MGET: one slot), and filters
+// by the exact deadline; Unstaffed reads its index. After a restart of the
+// service, PendingOffers and Unstaffed find the deadlines and open slots
+// the Tick must handle; nothing is cached in the process.
 package redis

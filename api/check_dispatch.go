@@ -1,0 +1,108 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/uber/h3-go/v4"
+
+	"github.com/gridwatch/gridwatch/dispatch"
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/gridwatch/gridwatch/geo"
+)
+
+// maxWatchCells caps the cells of a WatchIncidents filter.
+const maxWatchCells = 1000
+
+// checkCreateIncidentRequest returns the incident to create, its position
+// converted to WGS-84. The domain checks the rest (category, severity,
+// lengths, source) and names the field.
+func checkCreateIncidentRequest(req *gridwatchv1.CreateIncidentRequest) (dispatch.NewIncident, error) {
+	inc := req.GetIncident()
+	if inc == nil {
+		return dispatch.NewIncident{}, invalid("incident", "required")
+	}
+	if err := checkEnum("datum", req.GetDatum(), gridwatchv1.Datum_name); err != nil {
+		return dispatch.NewIncident{}, err
+	}
+	if err := checkEnum("incident.source", inc.GetSource(), gridwatchv1.IncidentSource_name); err != nil {
+		return dispatch.NewIncident{}, err
+	}
+	if inc.GetSource() == gridwatchv1.IncidentSource_INCIDENT_SOURCE_UNSPECIFIED {
+		return dispatch.NewIncident{}, invalid("incident.source", "required")
+	}
+	p, err := checkLatLng("incident.position", inc.GetPosition())
+	if err != nil {
+		return dispatch.NewIncident{}, err
+	}
+	return dispatch.NewIncident{
+		RequestID: req.GetRequestId(), Category: inc.GetCategory(), Severity: int(inc.GetSeverity()),
+		Position: geo.ToWGS84(datumFromProto(req.GetDatum()), p), Address: inc.GetAddress(),
+		Description: inc.GetDescription(), Source: dispatch.Source(inc.GetSource()),
+		CallerPhone: req.GetCallerPhone(),
+	}, nil
+}
+
+// checkGetIncidentRequest returns the incident's id.
+func checkGetIncidentRequest(req *gridwatchv1.GetIncidentRequest) (string, error) {
+	return parseName("name", req.GetName(), incidents)
+}
+
+// checkTransitionIncidentRequest returns the incident's id and the state to
+// move to, RESOLVED or CLOSED.
+func checkTransitionIncidentRequest(req *gridwatchv1.TransitionIncidentRequest) (string, dispatch.State, error) {
+	id, err := parseName("name", req.GetName(), incidents)
+	if err != nil {
+		return "", 0, err
+	}
+	switch req.GetState() {
+	case gridwatchv1.IncidentState_INCIDENT_STATE_RESOLVED, gridwatchv1.IncidentState_INCIDENT_STATE_CLOSED:
+		return id, dispatch.State(req.GetState()), nil
+	case gridwatchv1.IncidentState_INCIDENT_STATE_UNSPECIFIED:
+		return "", 0, invalid("state", "required")
+	}
+	return "", 0, invalidf("state", "want INCIDENT_STATE_RESOLVED or INCIDENT_STATE_CLOSED, not %s",
+		req.GetState())
+}
+
+// offerRequest is AcceptOfferRequest and DeclineOfferRequest.
+type offerRequest interface {
+	GetName() string
+	GetResponder() string
+}
+
+// checkOfferRequest returns the offer's and the responder's ids.
+func checkOfferRequest(req offerRequest) (offer, responder string, err error) {
+	if offer, err = parseName("name", req.GetName(), offers); err != nil {
+		return "", "", err
+	}
+	responder, err = parseName("responder", req.GetResponder(), responders)
+	return offer, responder, err
+}
+
+// checkIncidentResponder returns the incident's and the responder's ids of
+// a WithdrawAssignment or AssignResponder request.
+func checkIncidentResponder(incident, responder string) (string, string, error) {
+	id, err := parseName("incident", incident, incidents)
+	if err != nil {
+		return "", "", err
+	}
+	r, err := parseName("responder", responder, responders)
+	return id, r, err
+}
+
+// checkWatchIncidentsRequest returns the cells to filter on, nil for all.
+func checkWatchIncidentsRequest(req *gridwatchv1.WatchIncidentsRequest) ([]h3.Cell, error) {
+	if len(req.GetCells()) > maxWatchCells {
+		return nil, invalidf("cells", "more than %d cells", maxWatchCells)
+	}
+	var cells []h3.Cell
+	for i, s := range req.GetCells() {
+		c := h3.CellFromString(strings.TrimSpace(s))
+		if !c.IsValid() || c.Resolution() > dispatch.CellResolution {
+			return nil, invalidf(indexField("cells", i), "%s is not an H3 cell of resolution 0 to %d",
+				clip(s), dispatch.CellResolution)
+		}
+		cells = append(cells, c)
+	}
+	return cells, nil
+}

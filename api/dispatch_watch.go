@@ -1,0 +1,83 @@
+package api
+
+import (
+	"slices"
+
+	"github.com/uber/h3-go/v4"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/gridwatch/gridwatch/dispatch"
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+)
+
+// WatchOffers streams the events naming the responder: offers made,
+// accepted, declined, lapsed or revoked, assignments and releases.
+func (s *dispatchServer) WatchOffers(req *gridwatchv1.WatchOffersRequest, stream gridwatchv1.DispatchService_WatchOffersServer) error {
+	id, err := parseName("responder", req.GetResponder(), responders)
+	if err != nil {
+		return s.fail(stream.Context(), err)
+	}
+	w := s.events.subscribe(func(_ *dispatch.Incident, ev dispatch.Event) bool {
+		return ev.ResponderID == id
+	})
+	return s.pump(stream, w, func(it watchItem) error {
+		return stream.Send(&gridwatchv1.WatchOffersResponse{Event: it.event, Incident: it.incident})
+	})
+}
+
+// WatchIncidents streams every incident event, or those of incidents in
+// the request's cells. Dispatchers and admins only.
+func (s *dispatchServer) WatchIncidents(req *gridwatchv1.WatchIncidentsRequest, stream gridwatchv1.DispatchService_WatchIncidentsServer) error {
+	ctx := stream.Context()
+	cells, err := checkWatchIncidentsRequest(req)
+	if err != nil {
+		return s.fail(ctx, err)
+	}
+	if _, err := requireRole(ctx, RoleDispatcher, RoleAdmin); err != nil {
+		return s.fail(ctx, err)
+	}
+	w := s.events.subscribe(func(inc *dispatch.Incident, _ dispatch.Event) bool {
+		return inCells(inc.Cell, cells)
+	})
+	return s.pump(stream, w, func(it watchItem) error {
+		return stream.Send(&gridwatchv1.WatchIncidentsResponse{Event: it.event, Incident: it.incident})
+	})
+}
+
+// inCells reports whether c lies in one of cells; every cell when cells is
+// empty.
+func inCells(c h3.Cell, cells []h3.Cell) bool {
+	if len(cells) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(cells, func(f h3.Cell) bool {
+		p, err := c.Parent(f.Resolution())
+		return err == nil && p == f
+	})
+}
+
+// pump sends w's events until the client goes away or the broadcaster
+// drops w for falling behind. The header goes out at once so that HTTP
+// clients see the stream open before the first event.
+func (s *dispatchServer) pump(stream grpc.ServerStream, w *watcher, send func(watchItem) error) error {
+	defer s.events.unsubscribe(w)
+	ctx := stream.Context()
+	if err := stream.SendHeader(nil); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return s.fail(ctx, ctx.Err())
+		case it, ok := <-w.ch:
+			if !ok {
+				return status.Error(codes.ResourceExhausted, "watcher fell too far behind; reconnect")
+			}
+			if err := send(it); err != nil {
+				return err
+			}
+		}
+	}
+}
