@@ -13,13 +13,8 @@ import (
 
 // Offer implements dispatch.Store.
 func (m *Dispatch) Offer(ctx context.Context, o dispatch.Offer, maxPending int) (dispatch.Change, error) {
-	switch {
-	case o.ID == "" || o.ResponderID == "":
-		return dispatch.Change{}, fmt.Errorf("offer id and responder id: required: %w", dispatch.ErrInvalid)
-	case !o.ExpiresAt.After(o.OfferedAt):
-		return dispatch.Change{}, fmt.Errorf("offer expires_at: not after offered_at: %w", dispatch.ErrInvalid)
-	case maxPending < 1:
-		return dispatch.Change{}, fmt.Errorf("max pending %d: %w", maxPending, dispatch.ErrInvalid)
+	if err := dispatch.CheckOfferArgs(o, maxPending); err != nil {
+		return dispatch.Change{}, err
 	}
 	return m.mutate(ctx, o.IncidentID, func(inc *dispatch.Incident) error {
 		if _, dup := m.offers[o.ID]; dup {
