@@ -4,52 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/gridwatch/gridwatch/api"
-	"github.com/gridwatch/gridwatch/grid"
-	"github.com/gridwatch/gridwatch/presence"
-	"github.com/gridwatch/gridwatch/server"
-	"github.com/gridwatch/gridwatch/store/memory"
-	"google.golang.org/grpc"
 )
 
-// startServer runs the real server stack over the memory engine on a free
-// port and returns its address.
+// startServer runs the real server stack (grids, presence and dispatch)
+// over the memory engines on a free port and returns its address.
 func startServer(t *testing.T) string {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st := memory.New()
-	svc, err := grid.NewService(st, grid.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pres, err := presence.NewService(memory.NewPresence(), svc, svc, presence.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Config{}, log, server.Registrar{
-		Register: func(s *grpc.Server) { api.Register(s, svc, pres, api.Config{}) },
-		Gateway:  api.RegisterGateway,
-		Ready:    st.Ping,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, lis) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return lis.Addr().String()
+	addr, _ := startDispatchServer(t)
+	return addr
 }
 
 func run(t *testing.T, addr string, args ...string) (string, error) {

@@ -21,8 +21,8 @@ import (
 	"google.golang.org/grpc"
 )
 
-// startDispatchServer is startServer with DispatchService; it returns the
-// address and the event broadcaster.
+// startDispatchServer runs the real server stack over the memory engines
+// on a free port; it returns the address and the dispatch event broadcaster.
 func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
