@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-
 )
 
 // startServer runs the real server stack (grids, presence and dispatch)
