@@ -15,8 +15,9 @@ type Presence interface {
 	SetStatus(ctx context.Context, id string, st presence.Status) error
 	Get(ctx context.Context, id string) (presence.Record, error)
 	// ReportBatchApplied applies updates in order; errs[i] is nil for an
-	// update applied or ignored as older, which applied[i] tells apart.
-	ReportBatchApplied(ctx context.Context, us []presence.Update) (applied []bool, errs []error)
+	// update applied or ignored as older, which applied[i] tells apart;
+	// busy[i] tells that the responder held an assignment.
+	ReportBatchApplied(ctx context.Context, us []presence.Update) (applied, busy []bool, errs []error)
 	FindResponders(ctx context.Context, q presence.Query) ([]presence.Circle, error)
 	OwnGridDay(ctx context.Context, id, day string) (presence.OwnGridDay, error)
 }

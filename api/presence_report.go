@@ -64,7 +64,7 @@ func applyReports[R locationReport](ctx context.Context, r *reporter, reps []R) 
 	if len(r.updates) == 0 {
 		return r.outcomes, nil
 	}
-	applied, errs := r.pres.ReportBatchApplied(ctx, r.updates)
+	applied, busy, errs := r.pres.ReportBatchApplied(ctx, r.updates)
 	for j, i := range r.at {
 		switch err := errs[j]; {
 		case err == nil && applied[j]:
@@ -77,7 +77,7 @@ func applyReports[R locationReport](ctx context.Context, r *reporter, reps []R) 
 			return nil, err
 		}
 	}
-	r.observeArrivals(ctx, applied, errs)
+	r.observeArrivals(ctx, busy, errs)
 	clear(r.updates) // drop the ids until the next batch overwrites them
 	return r.outcomes, nil
 }
@@ -92,7 +92,8 @@ func isRejection(err error) bool {
 	return false
 }
 
-// ArrivalObserver sees each applied position update: dispatch's on-scene
+// ArrivalObserver sees each applied position update of a responder holding
+// an assignment (Busy in presence): dispatch's on-scene
 // check (*dispatch.Service satisfies it), kept an interface so that
 // presence handling needs nothing of dispatch.
 type ArrivalObserver interface {
@@ -104,15 +105,16 @@ func (s *presenceServer) newReporter() *reporter {
 	return &reporter{pres: s.pres, arrivals: s.cfg.Arrivals, log: s.cfg.Logger}
 }
 
-// observeArrivals hands the applied updates of the batch to the arrival
-// check. Its failures are logged, never the report's: the position is
-// stored, and the next update checks again.
-func (r *reporter) observeArrivals(ctx context.Context, applied []bool, errs []error) {
+// observeArrivals hands the applied updates of busy responders to the
+// arrival check; idle responders cannot arrive anywhere, so ingest pays
+// nothing for them. Its failures are logged, never the report's: the
+// position is stored, and the next update checks again.
+func (r *reporter) observeArrivals(ctx context.Context, busy []bool, errs []error) {
 	if r.arrivals == nil {
 		return
 	}
 	for j, u := range r.updates {
-		if errs[j] != nil || !applied[j] {
+		if errs[j] != nil || !busy[j] {
 			continue
 		}
 		if _, err := r.arrivals.ObserveArrival(ctx, u.ResponderID, u.Position); err != nil {

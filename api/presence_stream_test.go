@@ -130,12 +130,12 @@ type failingPresence struct {
 	err      error
 }
 
-func (f failingPresence) ReportBatchApplied(_ context.Context, us []presence.Update) ([]bool, []error) {
+func (f failingPresence) ReportBatchApplied(_ context.Context, us []presence.Update) ([]bool, []bool, []error) {
 	errs := make([]error, len(us))
 	for i := range errs {
 		errs[i] = f.err
 	}
-	return make([]bool, len(us)), errs
+	return make([]bool, len(us)), make([]bool, len(us)), errs
 }
 
 // A store failure is no client's fault: it ends the stream with a status

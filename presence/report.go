@@ -26,28 +26,36 @@ const dayLayout = "2006-01-02"
 // Whether a position is in the home grid comes from the GridLocator; if
 // that fails, so does the update.
 func (s *Service) Report(ctx context.Context, u Update) (applied bool, err error) {
+	applied, _, err = s.report(ctx, u)
+	return applied, err
+}
+
+// report is Report that also tells whether the responder was Busy (held an
+// assignment) when the update was applied, read from the record the update
+// needs anyway.
+func (s *Service) report(ctx context.Context, u Update) (applied, busy bool, err error) {
 	now := s.cfg.Now()
 	if err := s.checkUpdate(u, now); err != nil {
-		return false, err
+		return false, false, err
 	}
 	rec, err := s.st.Get(ctx, u.ResponderID)
 	if err != nil {
-		return false, fmt.Errorf("reporting the position of %q: %w", u.ResponderID, err)
+		return false, false, fmt.Errorf("reporting the position of %q: %w", u.ResponderID, err)
 	}
 	if rec.HasFix && u.FixTime.Before(rec.FixTime) {
-		return false, nil // older than what we have; the engine would ignore it too
+		return false, false, nil // older than what we have; the engine would ignore it too
 	}
 	m, err := s.move(ctx, rec, u, now)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if applied, err = s.st.Move(ctx, m); err != nil {
-		return false, fmt.Errorf("reporting the position of %q: %w", u.ResponderID, err)
+		return false, false, fmt.Errorf("reporting the position of %q: %w", u.ResponderID, err)
 	}
 	if applied && s.log.Enabled(ctx, slog.LevelDebug) {
 		s.log.DebugContext(ctx, "position", "responder", u.ResponderID, "cell", m.Cell.String(), "inside", m.Inside)
 	}
-	return applied, nil
+	return applied, applied && rec.Status == Busy, nil
 }
 
 // move builds the engine's Move for an update of rec's responder.
@@ -96,22 +104,23 @@ func (s *Service) checkUpdate(u Update, now time.Time) error {
 // nil when it was applied or ignored as older, else its error. A failed
 // update does not stop the others.
 func (s *Service) ReportBatch(ctx context.Context, us []Update) []error {
-	_, errs := s.ReportBatchApplied(ctx, us)
+	_, _, errs := s.ReportBatchApplied(ctx, us)
 	return errs
 }
 
 // ReportBatchApplied is ReportBatch that also tells, per update, whether it
-// was applied (false for an update ignored as older, or failed).
-func (s *Service) ReportBatchApplied(ctx context.Context, us []Update) (applied []bool, errs []error) {
-	applied, errs = make([]bool, len(us)), make([]error, len(us))
+// was applied, and whether its responder was Busy (holding an assignment)
+// when it was: only those positions can mean an arrival on scene.
+func (s *Service) ReportBatchApplied(ctx context.Context, us []Update) (applied, busy []bool, errs []error) {
+	applied, busy, errs = make([]bool, len(us)), make([]bool, len(us)), make([]error, len(us))
 	for i, u := range us {
 		if err := ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		applied[i], errs[i] = s.Report(ctx, u)
+		applied[i], busy[i], errs[i] = s.report(ctx, u)
 	}
-	return applied, errs
+	return applied, busy, errs
 }
 
 // dayCache remembers the current day so that most updates need no

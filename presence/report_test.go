@@ -101,9 +101,19 @@ func TestReportBatch(t *testing.T) {
 		{ResponderID: "v2", Position: centre, FixTime: now},
 		{ResponderID: "v1", Position: north(20), FixTime: now},
 	}
-	applied, errs := f.svc.ReportBatchApplied(context.Background(), us)
+	applied, busy, errs := f.svc.ReportBatchApplied(context.Background(), us)
 	if want := []bool{true, false, false, false, true}; !slices.Equal(applied, want) {
 		t.Errorf("applied = %v, want %v", applied, want)
+	}
+	if want := make([]bool, len(us)); !slices.Equal(busy, want) {
+		t.Errorf("busy = %v, want all false (v1 is available)", busy)
+	}
+	if err := f.svc.SetStatus(context.Background(), "v1", presence.Busy); err != nil {
+		t.Fatal(err)
+	}
+	later := []presence.Update{{ResponderID: "v1", Position: north(30), FixTime: now}}
+	if applied, busy, errs := f.svc.ReportBatchApplied(context.Background(), later); !applied[0] || !busy[0] || errs[0] != nil {
+		t.Errorf("busy responder's update: applied %v busy %v err %v, want true true nil", applied, busy, errs)
 	}
 	if errs[0] != nil || !errors.Is(errs[1], geo.ErrInvalid) || errs[2] != nil ||
 		!errors.Is(errs[3], presence.ErrNotOnShift) || errs[4] != nil {
