@@ -28,13 +28,8 @@ var _ dispatch.Store = (*Dispatch)(nil)
 // NewDispatch returns the dispatch engine on opts.Client. It panics if the
 // client is nil or the prefix contains '{', like New.
 func NewDispatch(opts Options) *Dispatch {
-	if opts.Client == nil {
-		panic("redis: NewDispatch: nil Client")
-	}
-	if strings.Contains(opts.Prefix, "{") {
-		panic(fmt.Sprintf("redis: NewDispatch: prefix %q contains '{'", opts.Prefix))
-	}
-	return &Dispatch{c: opts.Client, k: keys{p: opts.Prefix}}
+	k, _ := opts.check("NewDispatch")
+	return &Dispatch{c: opts.Client, k: k}
 }
 
 // The dispatch keys, all in the slot of the hash tag {dispatch}.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"net"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/internal/redistest"
 	"github.com/gridwatch/gridwatch/store/redis"
-	goredis "github.com/redis/go-redis/v9"
 )
 
 // dispBase is the dispatch tests' clock origin.
@@ -28,13 +26,12 @@ func dispIncident(id string) dispatch.Incident {
 		Slots: []dispatch.Slot{{Circle: 0, Kinds: []grid.ResponderKind{grid.WatchVolunteer}}}}
 }
 
-// TestDispatchKeyLayout writes one of each dispatch key on a Cluster and
-// checks their names and types, and that all share the {dispatch} slot.
-func TestDispatchKeyLayout(t *testing.T) {
+// dispatching creates incidents with dispIncident and moves them to
+// dispatching, ready for offers.
+func dispatching(t *testing.T, st *redis.Dispatch, ids ...string) {
+	t.Helper()
 	ctx := context.Background()
-	c, prefix := redistest.NewCluster(t), redistest.Prefix(t)
-	st := redis.NewDispatch(redis.Options{Client: c, Prefix: prefix})
-	for _, id := range []string{"i1", "i2"} {
+	for _, id := range ids {
 		if _, _, err := st.CreateIncident(ctx, dispIncident(id)); err != nil {
 			t.Fatal(err)
 		}
@@ -43,6 +40,15 @@ func TestDispatchKeyLayout(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestDispatchKeyLayout writes one of each dispatch key on a Cluster and
+// checks their names and types, and that all share the {dispatch} slot.
+func TestDispatchKeyLayout(t *testing.T) {
+	ctx := context.Background()
+	c, prefix := redistest.NewCluster(t), redistest.Prefix(t)
+	st := redis.NewDispatch(redis.Options{Client: c, Prefix: prefix})
+	dispatching(t, st, "i1", "i2")
 	for _, o := range []dispatch.Offer{
 		{ID: "o1", IncidentID: "i1", ResponderID: "r1", OfferedAt: dispBase, ExpiresAt: dispBase.Add(20 * time.Second)},
 		{ID: "o2", IncidentID: "i2", ResponderID: "r2", OfferedAt: dispBase, ExpiresAt: dispBase.Add(20 * time.Second)},
@@ -105,15 +111,7 @@ func TestDispatchKeyLayout(t *testing.T) {
 // TestDispatchRedisDown: with nothing listening, every call of the
 // dispatch engine fails with an error matching grid.ErrUnavailable.
 func TestDispatchRedisDown(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	client := goredis.NewClient(&goredis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
-	defer client.Close()
-	st := redis.NewDispatch(redis.Options{Client: client})
+	st := redis.NewDispatch(redis.Options{Client: downClient(t)})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	now := dispBase

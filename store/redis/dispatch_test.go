@@ -36,39 +36,13 @@ func TestDispatchConformanceCluster(t *testing.T) {
 	})
 }
 
-// TestNewDispatchPanics: NewDispatch refuses a nil client and a prefix
-// that would break the {dispatch} hash tag.
-func TestNewDispatchPanics(t *testing.T) {
-	for name, opts := range map[string]redis.Options{
-		"nil client":      {Prefix: "x:"},
-		"brace in prefix": {Client: redistest.New(t), Prefix: "x{y}:"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewDispatch(%+v) did not panic", opts)
-				}
-			}()
-			redis.NewDispatch(opts)
-		})
-	}
-}
-
 // TestDispatchFailedCallChangesNothing: calls refused by a script's
 // checks leave every dispatch key byte for byte as it was.
 func TestDispatchFailedCallChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	c, prefix := redistest.New(t), redistest.Prefix(t)
 	st := redis.NewDispatch(redis.Options{Client: c, Prefix: prefix})
-	for _, id := range []string{"i1", "i2"} {
-		if _, _, err := st.CreateIncident(ctx, dispIncident(id)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Transition(ctx, id, dispatch.StateNew, dispatch.StateDispatching,
-			dispatch.Event{At: dispBase}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dispatching(t, st, "i1", "i2")
 	exp := dispBase.Add(20 * time.Second)
 	mustDispOffer(t, st, dispatch.Offer{ID: "o1", IncidentID: "i1", ResponderID: "r1", OfferedAt: dispBase, ExpiresAt: exp})
 	mustDispOffer(t, st, dispatch.Offer{ID: "o2", IncidentID: "i2", ResponderID: "r2", OfferedAt: dispBase, ExpiresAt: exp})

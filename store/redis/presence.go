@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -40,14 +39,8 @@ var _ presence.Store = (*Presence)(nil)
 // NewPresence returns the presence engine on opts.Client. It panics if the
 // client is nil or the prefix contains '{', like New.
 func NewPresence(opts Options) *Presence {
-	if opts.Client == nil {
-		panic("redis: NewPresence: nil Client")
-	}
-	if strings.Contains(opts.Prefix, "{") {
-		panic(fmt.Sprintf("redis: NewPresence: prefix %q contains '{'", opts.Prefix))
-	}
-	_, standalone := opts.Client.(*goredis.Client)
-	return &Presence{c: opts.Client, k: keys{p: opts.Prefix}, anySlot: standalone}
+	k, standalone := opts.check("NewPresence")
+	return &Presence{c: opts.Client, k: k, anySlot: standalone}
 }
 
 // StartShift implements presence.Store: the record is stored in the

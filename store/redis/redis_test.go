@@ -28,12 +28,13 @@ func TestConformanceCluster(t *testing.T) {
 	})
 }
 
-// TestNewPanics: both constructors refuse a nil client and a prefix that
+// TestNewPanics: every constructor refuses a nil client and a prefix that
 // would break the cluster hash tags.
 func TestNewPanics(t *testing.T) {
 	constructors := map[string]func(redis.Options){
 		"New":         func(o redis.Options) { redis.New(o) },
 		"NewPresence": func(o redis.Options) { redis.NewPresence(o) },
+		"NewDispatch": func(o redis.Options) { redis.NewDispatch(o) },
 	}
 	tests := []struct {
 		name string

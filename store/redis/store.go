@@ -24,6 +24,21 @@ type Options struct {
 	Prefix string
 }
 
+// check panics on a nil client or a prefix with '{' (programming errors,
+// named after the constructor who) and returns the key namer and whether
+// the client is a standalone server, where one script or transaction may
+// span every key.
+func (o Options) check(who string) (k keys, standalone bool) {
+	if o.Client == nil {
+		panic("redis: " + who + ": nil Client")
+	}
+	if strings.Contains(o.Prefix, "{") {
+		panic(fmt.Sprintf("redis: %s: prefix %q contains '{'", who, o.Prefix))
+	}
+	_, standalone = o.Client.(*goredis.Client)
+	return keys{p: o.Prefix}, standalone
+}
+
 // Store is the Redis engine. It is safe for concurrent use.
 type Store struct {
 	c goredis.UniversalClient
@@ -38,14 +53,8 @@ var _ grid.Store = (*Store)(nil)
 // New returns a Store on opts.Client. It panics if the client is nil or the
 // prefix contains '{': both are programming errors.
 func New(opts Options) *Store {
-	if opts.Client == nil {
-		panic("redis: New: nil Client")
-	}
-	if strings.Contains(opts.Prefix, "{") {
-		panic(fmt.Sprintf("redis: New: prefix %q contains '{'", opts.Prefix))
-	}
-	_, standalone := opts.Client.(*goredis.Client)
-	return &Store{c: opts.Client, k: keys{p: opts.Prefix}, oneTx: standalone}
+	k, standalone := opts.check("New")
+	return &Store{c: opts.Client, k: k, oneTx: standalone}
 }
 
 // Ping reports whether the server answers.

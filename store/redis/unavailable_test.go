@@ -16,15 +16,7 @@ import (
 // TestDownIsUnavailable: with nothing listening, every call fails with an
 // error matching grid.ErrUnavailable (the API's UNAVAILABLE), quickly.
 func TestDownIsUnavailable(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	client := goredis.NewClient(&goredis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
-	defer client.Close()
-	st := redisstore.New(redisstore.Options{Client: client})
+	st := redisstore.New(redisstore.Options{Client: downClient(t)})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	calls := map[string]func() error{
@@ -40,4 +32,19 @@ func TestDownIsUnavailable(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrUnavailable", name, err)
 		}
 	}
+}
+
+// downClient returns a client of a port where nothing listens, failing
+// fast: no retries, a 200 ms dial timeout.
+func downClient(t *testing.T) *goredis.Client {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	client := goredis.NewClient(&goredis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { _ = client.Close() })
+	return client
 }
