@@ -39,17 +39,9 @@ func (a *app) gridsImportCmd() *cobra.Command {
 				return err
 			}
 			req.Geojson = string(b)
-			cl, err := a.grids()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.call(cmd)
-			defer cancel()
-			resp, err := cl.ImportGrids(ctx, req)
-			if err != nil {
-				return err
-			}
-			return a.emit(cmd, resp, func(w io.Writer) { importTable(w, resp) })
+			return unary(a, cmd, a.grids, func(ctx context.Context, cl gridwatchv1.GridServiceClient) (*gridwatchv1.ImportGridsResponse, error) {
+				return cl.ImportGrids(ctx, req)
+			}, importTable)
 		},
 	}
 	c.Flags().StringVar(&kind, "kind", "", "police or community (required)")
@@ -126,17 +118,10 @@ func (a *app) gridsGetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := a.grids()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.call(cmd)
-			defer cancel()
-			g, err := cl.GetGrid(ctx, &gridwatchv1.GetGridRequest{Name: resourceName(kindCollection(k), args[0])})
-			if err != nil {
-				return err
-			}
-			return a.emit(cmd, g, func(w io.Writer) { gridTable(w, g) })
+			req := &gridwatchv1.GetGridRequest{Name: resourceName(kindCollection(k), args[0])}
+			return unary(a, cmd, a.grids, func(ctx context.Context, cl gridwatchv1.GridServiceClient) (*gridwatchv1.Grid, error) {
+				return cl.GetGrid(ctx, req)
+			}, gridTable)
 		},
 	}
 	c.Flags().StringVar(&kind, "kind", "police", "police or community")

@@ -121,17 +121,9 @@ func (a *app) transitionCmd(verb string, state gridwatchv1.IncidentState) *cobra
 
 // incidentCall runs one call returning an incident and prints it.
 func (a *app) incidentCall(cmd *cobra.Command, call func(gridwatchv1.DispatchServiceClient, context.Context) (*gridwatchv1.Incident, error)) error {
-	cl, err := a.dispatch()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := a.call(cmd)
-	defer cancel()
-	inc, err := call(cl, ctx)
-	if err != nil {
-		return err
-	}
-	return a.emit(cmd, inc, func(w io.Writer) { incidentTable(w, inc) })
+	return unary(a, cmd, a.dispatch, func(ctx context.Context, cl gridwatchv1.DispatchServiceClient) (*gridwatchv1.Incident, error) {
+		return call(cl, ctx)
+	}, incidentTable)
 }
 
 // parseSource returns the IncidentSource named s (call_110, console, ...).

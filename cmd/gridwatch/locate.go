@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -24,17 +25,10 @@ func (a *app) gridsLocateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := a.grids()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.call(cmd)
-			defer cancel()
-			resp, err := cl.LocatePoint(ctx, &gridwatchv1.LocatePointRequest{Point: p, Datum: d})
-			if err != nil {
-				return err
-			}
-			return a.emit(cmd, resp, func(w io.Writer) { locateTable(w, resp) })
+			req := &gridwatchv1.LocatePointRequest{Point: p, Datum: d}
+			return unary(a, cmd, a.grids, func(ctx context.Context, cl gridwatchv1.GridServiceClient) (*gridwatchv1.LocatePointResponse, error) {
+				return cl.LocatePoint(ctx, req)
+			}, locateTable)
 		},
 	}
 	c.Flags().StringVar(&datum, "datum", "wgs84", "datum of LAT LNG: wgs84, gcj02 or bd09")

@@ -55,23 +55,13 @@ func (a *app) shiftCmd() *cobra.Command {
 			Short: strings.ToUpper(verb[:1]) + verb[1:] + " a responder's shift",
 			Args:  cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				cl, err := a.presence()
-				if err != nil {
-					return err
-				}
-				ctx, cancel := a.call(cmd)
-				defer cancel()
 				name := resourceName("responders/", args[0])
-				var s *gridwatchv1.Shift
-				if verb == "start" {
-					s, err = cl.StartShift(ctx, &gridwatchv1.StartShiftRequest{Responder: name})
-				} else {
-					s, err = cl.EndShift(ctx, &gridwatchv1.EndShiftRequest{Responder: name})
-				}
-				if err != nil {
-					return err
-				}
-				return a.emit(cmd, s, func(w io.Writer) { shiftTable(w, s) })
+				return unary(a, cmd, a.presence, func(ctx context.Context, cl gridwatchv1.PresenceServiceClient) (*gridwatchv1.Shift, error) {
+					if verb == "start" {
+						return cl.StartShift(ctx, &gridwatchv1.StartShiftRequest{Responder: name})
+					}
+					return cl.EndShift(ctx, &gridwatchv1.EndShiftRequest{Responder: name})
+				}, shiftTable)
 			},
 		})
 	}
@@ -89,18 +79,11 @@ func (a *app) statusCmd() *cobra.Command {
 				st != int32(gridwatchv1.ResponderStatus_RESPONDER_STATUS_BUSY)) {
 				return fmt.Errorf("status %q: want available or busy", args[1])
 			}
-			cl, err := a.presence()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.call(cmd)
-			defer cancel()
-			s, err := cl.SetResponderStatus(ctx, &gridwatchv1.SetResponderStatusRequest{
-				Responder: resourceName("responders/", args[0]), Status: gridwatchv1.ResponderStatus(st)})
-			if err != nil {
-				return err
-			}
-			return a.emit(cmd, s, func(w io.Writer) { shiftTable(w, s) })
+			req := &gridwatchv1.SetResponderStatusRequest{
+				Responder: resourceName("responders/", args[0]), Status: gridwatchv1.ResponderStatus(st)}
+			return unary(a, cmd, a.presence, func(ctx context.Context, cl gridwatchv1.PresenceServiceClient) (*gridwatchv1.Shift, error) {
+				return cl.SetResponderStatus(ctx, req)
+			}, shiftTable)
 		},
 	}
 }
@@ -122,26 +105,20 @@ func (a *app) ownGridCmd() *cobra.Command {
 		Short: "Time on shift on a day and the share of it inside the responder's own grid",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := a.presence()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.call(cmd)
-			defer cancel()
-			t, err := cl.GetOwnGridTime(ctx, &gridwatchv1.GetOwnGridTimeRequest{
-				Responder: resourceName("responders/", args[0]), Day: day})
-			if err != nil {
-				return err
-			}
-			return a.emit(cmd, t, func(w io.Writer) {
-				row(w, "responder", t.GetResponder())
-				row(w, "day", t.GetDay())
-				row(w, "on shift", (time.Duration(t.GetOnShiftSeconds()) * time.Second).String())
-				row(w, "inside own grid", (time.Duration(t.GetInsideSeconds()) * time.Second).String())
-				row(w, "share", fmt.Sprintf("%.1f%%", 100*t.GetShare()))
-			})
+			req := &gridwatchv1.GetOwnGridTimeRequest{Responder: resourceName("responders/", args[0]), Day: day}
+			return unary(a, cmd, a.presence, func(ctx context.Context, cl gridwatchv1.PresenceServiceClient) (*gridwatchv1.OwnGridTime, error) {
+				return cl.GetOwnGridTime(ctx, req)
+			}, ownGridTable)
 		},
 	}
 	c.Flags().StringVar(&day, "day", "", "day as YYYY-MM-DD in the server's time zone (default today)")
 	return c
+}
+
+func ownGridTable(w io.Writer, t *gridwatchv1.OwnGridTime) {
+	row(w, "responder", t.GetResponder())
+	row(w, "day", t.GetDay())
+	row(w, "on shift", (time.Duration(t.GetOnShiftSeconds()) * time.Second).String())
+	row(w, "inside own grid", (time.Duration(t.GetInsideSeconds()) * time.Second).String())
+	row(w, "share", fmt.Sprintf("%.1f%%", 100*t.GetShare()))
 }

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
 )
 
 // maxMessage is the largest message the CLI sends or accepts.
@@ -103,4 +105,21 @@ func (a *app) presence() (gridwatchv1.PresenceServiceClient, error) {
 // call gives each RPC the --timeout deadline and the --role.
 func (a *app) call(cmd *cobra.Command) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(a.withRole(cmd.Context()), a.timeout)
+}
+
+// unary dials a service's client, makes one call with the --timeout
+// deadline and prints the reply: as JSON with -o json, else with table.
+func unary[C any, M proto.Message](a *app, cmd *cobra.Command, client func() (C, error),
+	call func(context.Context, C) (M, error), table func(io.Writer, M)) error {
+	cl, err := client()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := a.call(cmd)
+	defer cancel()
+	m, err := call(ctx, cl)
+	if err != nil {
+		return err
+	}
+	return a.emit(cmd, m, func(w io.Writer) { table(w, m) })
 }
