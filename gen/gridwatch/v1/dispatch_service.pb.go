@@ -1143,6 +1143,135 @@ func (x *GetIncidentRequest) GetName() string {
 	return ""
 }
 
+// Request of DispatchService.ListIncidents.
+type ListIncidentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The most incidents to return, at most 500; 0 means 50.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// A next_page_token from a previous call with the same filters.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only incidents in one of these states; empty means every state.
+	States []IncidentState `protobuf:"varint,3,rep,packed,name=states,proto3,enum=gridwatch.v1.IncidentState" json:"states,omitempty"`
+	// H3 cells (hex, any resolution up to 9); only incidents inside one of
+	// them are listed. Empty lists every incident.
+	Cells         []string `protobuf:"bytes,4,rep,name=cells,proto3" json:"cells,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListIncidentsRequest) Reset() {
+	*x = ListIncidentsRequest{}
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListIncidentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListIncidentsRequest) ProtoMessage() {}
+
+func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListIncidentsRequest.ProtoReflect.Descriptor instead.
+func (*ListIncidentsRequest) Descriptor() ([]byte, []int) {
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListIncidentsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListIncidentsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListIncidentsRequest) GetStates() []IncidentState {
+	if x != nil {
+		return x.States
+	}
+	return nil
+}
+
+func (x *ListIncidentsRequest) GetCells() []string {
+	if x != nil {
+		return x.Cells
+	}
+	return nil
+}
+
+// Response of DispatchService.ListIncidents.
+type ListIncidentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The incidents, newest first (by create_time, ties by name).
+	Incidents []*Incident `protobuf:"bytes,1,rep,name=incidents,proto3" json:"incidents,omitempty"`
+	// Pass as page_token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListIncidentsResponse) Reset() {
+	*x = ListIncidentsResponse{}
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListIncidentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListIncidentsResponse) ProtoMessage() {}
+
+func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListIncidentsResponse.ProtoReflect.Descriptor instead.
+func (*ListIncidentsResponse) Descriptor() ([]byte, []int) {
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ListIncidentsResponse) GetIncidents() []*Incident {
+	if x != nil {
+		return x.Incidents
+	}
+	return nil
+}
+
+func (x *ListIncidentsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // Request of DispatchService.CancelIncident.
 type CancelIncidentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1156,7 +1285,7 @@ type CancelIncidentRequest struct {
 
 func (x *CancelIncidentRequest) Reset() {
 	*x = CancelIncidentRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[7]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1168,7 +1297,7 @@ func (x *CancelIncidentRequest) String() string {
 func (*CancelIncidentRequest) ProtoMessage() {}
 
 func (x *CancelIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[7]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1181,7 +1310,7 @@ func (x *CancelIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelIncidentRequest.ProtoReflect.Descriptor instead.
 func (*CancelIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{7}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CancelIncidentRequest) GetName() string {
@@ -1213,7 +1342,7 @@ type TransitionIncidentRequest struct {
 
 func (x *TransitionIncidentRequest) Reset() {
 	*x = TransitionIncidentRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[8]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1225,7 +1354,7 @@ func (x *TransitionIncidentRequest) String() string {
 func (*TransitionIncidentRequest) ProtoMessage() {}
 
 func (x *TransitionIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[8]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1238,7 +1367,7 @@ func (x *TransitionIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransitionIncidentRequest.ProtoReflect.Descriptor instead.
 func (*TransitionIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{8}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TransitionIncidentRequest) GetName() string {
@@ -1276,7 +1405,7 @@ type AcceptOfferRequest struct {
 
 func (x *AcceptOfferRequest) Reset() {
 	*x = AcceptOfferRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[9]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1288,7 +1417,7 @@ func (x *AcceptOfferRequest) String() string {
 func (*AcceptOfferRequest) ProtoMessage() {}
 
 func (x *AcceptOfferRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[9]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1301,7 +1430,7 @@ func (x *AcceptOfferRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptOfferRequest.ProtoReflect.Descriptor instead.
 func (*AcceptOfferRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{9}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AcceptOfferRequest) GetName() string {
@@ -1332,7 +1461,7 @@ type DeclineOfferRequest struct {
 
 func (x *DeclineOfferRequest) Reset() {
 	*x = DeclineOfferRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[10]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1344,7 +1473,7 @@ func (x *DeclineOfferRequest) String() string {
 func (*DeclineOfferRequest) ProtoMessage() {}
 
 func (x *DeclineOfferRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[10]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1357,7 +1486,7 @@ func (x *DeclineOfferRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineOfferRequest.ProtoReflect.Descriptor instead.
 func (*DeclineOfferRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{10}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DeclineOfferRequest) GetName() string {
@@ -1387,7 +1516,7 @@ type WithdrawAssignmentRequest struct {
 
 func (x *WithdrawAssignmentRequest) Reset() {
 	*x = WithdrawAssignmentRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[11]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1399,7 +1528,7 @@ func (x *WithdrawAssignmentRequest) String() string {
 func (*WithdrawAssignmentRequest) ProtoMessage() {}
 
 func (x *WithdrawAssignmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[11]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1412,7 +1541,7 @@ func (x *WithdrawAssignmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawAssignmentRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawAssignmentRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{11}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *WithdrawAssignmentRequest) GetIncident() string {
@@ -1444,7 +1573,7 @@ type AssignResponderRequest struct {
 
 func (x *AssignResponderRequest) Reset() {
 	*x = AssignResponderRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[12]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1456,7 +1585,7 @@ func (x *AssignResponderRequest) String() string {
 func (*AssignResponderRequest) ProtoMessage() {}
 
 func (x *AssignResponderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[12]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1469,7 +1598,7 @@ func (x *AssignResponderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssignResponderRequest.ProtoReflect.Descriptor instead.
 func (*AssignResponderRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{12}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AssignResponderRequest) GetIncident() string {
@@ -1493,6 +1622,176 @@ func (x *AssignResponderRequest) GetResponder() string {
 	return ""
 }
 
+// Request of DispatchService.ListCandidates.
+type ListCandidatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The incident, "incidents/{incident}".
+	Incident string `protobuf:"bytes,1,opt,name=incident,proto3" json:"incident,omitempty"`
+	// The most responders to return in each circle of each slot, at most
+	// 100; 0 means 10.
+	LimitPerCircle int32 `protobuf:"varint,2,opt,name=limit_per_circle,json=limitPerCircle,proto3" json:"limit_per_circle,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListCandidatesRequest) Reset() {
+	*x = ListCandidatesRequest{}
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCandidatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCandidatesRequest) ProtoMessage() {}
+
+func (x *ListCandidatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCandidatesRequest.ProtoReflect.Descriptor instead.
+func (*ListCandidatesRequest) Descriptor() ([]byte, []int) {
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListCandidatesRequest) GetIncident() string {
+	if x != nil {
+		return x.Incident
+	}
+	return ""
+}
+
+func (x *ListCandidatesRequest) GetLimitPerCircle() int32 {
+	if x != nil {
+		return x.LimitPerCircle
+	}
+	return 0
+}
+
+// Response of DispatchService.ListCandidates.
+type ListCandidatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One entry per slot of the incident, in slot order.
+	Slots         []*SlotCandidates `protobuf:"bytes,1,rep,name=slots,proto3" json:"slots,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCandidatesResponse) Reset() {
+	*x = ListCandidatesResponse{}
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCandidatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCandidatesResponse) ProtoMessage() {}
+
+func (x *ListCandidatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCandidatesResponse.ProtoReflect.Descriptor instead.
+func (*ListCandidatesResponse) Descriptor() ([]byte, []int) {
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListCandidatesResponse) GetSlots() []*SlotCandidates {
+	if x != nil {
+		return x.Slots
+	}
+	return nil
+}
+
+// The candidates for one slot of an incident.
+type SlotCandidates struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The slot, as in the incident.
+	Slot *Slot `protobuf:"bytes,1,opt,name=slot,proto3" json:"slot,omitempty"`
+	// The three response circles around the incident, as FindResponders
+	// returns them for the slot's kinds: available responders only, ranked
+	// by eta_seconds, ties by responder id. Responders already offered this
+	// incident are included; offered says which.
+	Circles []*ResponseCircle `protobuf:"bytes,2,rep,name=circles,proto3" json:"circles,omitempty"`
+	// The responders among circles, "responders/{responder}", who have
+	// already had an offer of this incident, in any state.
+	Offered       []string `protobuf:"bytes,3,rep,name=offered,proto3" json:"offered,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SlotCandidates) Reset() {
+	*x = SlotCandidates{}
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SlotCandidates) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SlotCandidates) ProtoMessage() {}
+
+func (x *SlotCandidates) ProtoReflect() protoreflect.Message {
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SlotCandidates.ProtoReflect.Descriptor instead.
+func (*SlotCandidates) Descriptor() ([]byte, []int) {
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *SlotCandidates) GetSlot() *Slot {
+	if x != nil {
+		return x.Slot
+	}
+	return nil
+}
+
+func (x *SlotCandidates) GetCircles() []*ResponseCircle {
+	if x != nil {
+		return x.Circles
+	}
+	return nil
+}
+
+func (x *SlotCandidates) GetOffered() []string {
+	if x != nil {
+		return x.Offered
+	}
+	return nil
+}
+
 // Request of DispatchService.WatchOffers.
 type WatchOffersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1504,7 +1803,7 @@ type WatchOffersRequest struct {
 
 func (x *WatchOffersRequest) Reset() {
 	*x = WatchOffersRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[13]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1516,7 +1815,7 @@ func (x *WatchOffersRequest) String() string {
 func (*WatchOffersRequest) ProtoMessage() {}
 
 func (x *WatchOffersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[13]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1529,7 +1828,7 @@ func (x *WatchOffersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOffersRequest.ProtoReflect.Descriptor instead.
 func (*WatchOffersRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{13}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *WatchOffersRequest) GetResponder() string {
@@ -1552,7 +1851,7 @@ type WatchOffersResponse struct {
 
 func (x *WatchOffersResponse) Reset() {
 	*x = WatchOffersResponse{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[14]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1564,7 +1863,7 @@ func (x *WatchOffersResponse) String() string {
 func (*WatchOffersResponse) ProtoMessage() {}
 
 func (x *WatchOffersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[14]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1577,7 +1876,7 @@ func (x *WatchOffersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOffersResponse.ProtoReflect.Descriptor instead.
 func (*WatchOffersResponse) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{14}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *WatchOffersResponse) GetEvent() *IncidentEvent {
@@ -1606,7 +1905,7 @@ type WatchIncidentsRequest struct {
 
 func (x *WatchIncidentsRequest) Reset() {
 	*x = WatchIncidentsRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1618,7 +1917,7 @@ func (x *WatchIncidentsRequest) String() string {
 func (*WatchIncidentsRequest) ProtoMessage() {}
 
 func (x *WatchIncidentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1631,7 +1930,7 @@ func (x *WatchIncidentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchIncidentsRequest.ProtoReflect.Descriptor instead.
 func (*WatchIncidentsRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{15}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *WatchIncidentsRequest) GetCells() []string {
@@ -1654,7 +1953,7 @@ type WatchIncidentsResponse struct {
 
 func (x *WatchIncidentsResponse) Reset() {
 	*x = WatchIncidentsResponse{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1666,7 +1965,7 @@ func (x *WatchIncidentsResponse) String() string {
 func (*WatchIncidentsResponse) ProtoMessage() {}
 
 func (x *WatchIncidentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1679,7 +1978,7 @@ func (x *WatchIncidentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchIncidentsResponse.ProtoReflect.Descriptor instead.
 func (*WatchIncidentsResponse) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{16}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *WatchIncidentsResponse) GetEvent() *IncidentEvent {
@@ -1700,7 +1999,7 @@ var File_gridwatch_v1_dispatch_service_proto protoreflect.FileDescriptor
 
 const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\n" +
-	"#gridwatch/v1/dispatch_service.proto\x12\fgridwatch.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19gridwatch/v1/common.proto\x1a!gridwatch/v1/roster_service.proto\"\xe9\x04\n" +
+	"#gridwatch/v1/dispatch_service.proto\x12\fgridwatch.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19gridwatch/v1/common.proto\x1a#gridwatch/v1/presence_service.proto\x1a!gridwatch/v1/roster_service.proto\"\xe9\x04\n" +
 	"\bIncident\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\bcategory\x18\x02 \x01(\tR\bcategory\x12\x1a\n" +
@@ -1777,7 +2076,16 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12!\n" +
 	"\fcaller_phone\x18\x04 \x01(\tR\vcallerPhone\"(\n" +
 	"\x12GetIncidentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"C\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"\x9d\x01\n" +
+	"\x14ListIncidentsRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x123\n" +
+	"\x06states\x18\x03 \x03(\x0e2\x1b.gridwatch.v1.IncidentStateR\x06states\x12\x14\n" +
+	"\x05cells\x18\x04 \x03(\tR\x05cells\"u\n" +
+	"\x15ListIncidentsResponse\x124\n" +
+	"\tincidents\x18\x01 \x03(\v2\x16.gridwatch.v1.IncidentR\tincidents\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"C\n" +
 	"\x15CancelIncidentRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"v\n" +
@@ -1797,7 +2105,16 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\x16AssignResponderRequest\x12\x1a\n" +
 	"\bincident\x18\x01 \x01(\tR\bincident\x12\x12\n" +
 	"\x04slot\x18\x02 \x01(\x05R\x04slot\x12\x1c\n" +
-	"\tresponder\x18\x03 \x01(\tR\tresponder\"2\n" +
+	"\tresponder\x18\x03 \x01(\tR\tresponder\"]\n" +
+	"\x15ListCandidatesRequest\x12\x1a\n" +
+	"\bincident\x18\x01 \x01(\tR\bincident\x12(\n" +
+	"\x10limit_per_circle\x18\x02 \x01(\x05R\x0elimitPerCircle\"L\n" +
+	"\x16ListCandidatesResponse\x122\n" +
+	"\x05slots\x18\x01 \x03(\v2\x1c.gridwatch.v1.SlotCandidatesR\x05slots\"\x8a\x01\n" +
+	"\x0eSlotCandidates\x12&\n" +
+	"\x04slot\x18\x01 \x01(\v2\x12.gridwatch.v1.SlotR\x04slot\x126\n" +
+	"\acircles\x18\x02 \x03(\v2\x1c.gridwatch.v1.ResponseCircleR\acircles\x12\x18\n" +
+	"\aoffered\x18\x03 \x03(\tR\aoffered\"2\n" +
 	"\x12WatchOffersRequest\x12\x1c\n" +
 	"\tresponder\x18\x01 \x01(\tR\tresponder\"|\n" +
 	"\x13WatchOffersResponse\x121\n" +
@@ -1853,16 +2170,18 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\x12\x1f\n" +
 	"\x1bINCIDENT_EVENT_TYPE_ARRIVED\x10\v\x12\x1f\n" +
 	"\x1bINCIDENT_EVENT_TYPE_WIDENED\x10\f\x12!\n" +
-	"\x1dINCIDENT_EVENT_TYPE_EXHAUSTED\x10\r2\xc0\x06\n" +
+	"\x1dINCIDENT_EVENT_TYPE_EXHAUSTED\x10\r2\xf7\a\n" +
 	"\x0fDispatchService\x12M\n" +
 	"\x0eCreateIncident\x12#.gridwatch.v1.CreateIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12G\n" +
-	"\vGetIncident\x12 .gridwatch.v1.GetIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12M\n" +
+	"\vGetIncident\x12 .gridwatch.v1.GetIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12X\n" +
+	"\rListIncidents\x12\".gridwatch.v1.ListIncidentsRequest\x1a#.gridwatch.v1.ListIncidentsResponse\x12M\n" +
 	"\x0eCancelIncident\x12#.gridwatch.v1.CancelIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12U\n" +
 	"\x12TransitionIncident\x12'.gridwatch.v1.TransitionIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12G\n" +
 	"\vAcceptOffer\x12 .gridwatch.v1.AcceptOfferRequest\x1a\x16.gridwatch.v1.Incident\x12I\n" +
 	"\fDeclineOffer\x12!.gridwatch.v1.DeclineOfferRequest\x1a\x16.gridwatch.v1.Incident\x12U\n" +
 	"\x12WithdrawAssignment\x12'.gridwatch.v1.WithdrawAssignmentRequest\x1a\x16.gridwatch.v1.Incident\x12O\n" +
-	"\x0fAssignResponder\x12$.gridwatch.v1.AssignResponderRequest\x1a\x16.gridwatch.v1.Incident\x12T\n" +
+	"\x0fAssignResponder\x12$.gridwatch.v1.AssignResponderRequest\x1a\x16.gridwatch.v1.Incident\x12[\n" +
+	"\x0eListCandidates\x12#.gridwatch.v1.ListCandidatesRequest\x1a$.gridwatch.v1.ListCandidatesResponse\x12T\n" +
 	"\vWatchOffers\x12 .gridwatch.v1.WatchOffersRequest\x1a!.gridwatch.v1.WatchOffersResponse0\x01\x12]\n" +
 	"\x0eWatchIncidents\x12#.gridwatch.v1.WatchIncidentsRequest\x1a$.gridwatch.v1.WatchIncidentsResponse0\x01B=Z;github.com/gridwatch/gridwatch/gen/gridwatch/v1;gridwatchv1b\x06proto3"
 
@@ -1879,7 +2198,7 @@ func file_gridwatch_v1_dispatch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_gridwatch_v1_dispatch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_gridwatch_v1_dispatch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_gridwatch_v1_dispatch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_gridwatch_v1_dispatch_service_proto_goTypes = []any{
 	(IncidentState)(0),                // 0: gridwatch.v1.IncidentState
 	(IncidentSource)(0),               // 1: gridwatch.v1.IncidentSource
@@ -1893,77 +2212,92 @@ var file_gridwatch_v1_dispatch_service_proto_goTypes = []any{
 	(*IncidentEvent)(nil),             // 9: gridwatch.v1.IncidentEvent
 	(*CreateIncidentRequest)(nil),     // 10: gridwatch.v1.CreateIncidentRequest
 	(*GetIncidentRequest)(nil),        // 11: gridwatch.v1.GetIncidentRequest
-	(*CancelIncidentRequest)(nil),     // 12: gridwatch.v1.CancelIncidentRequest
-	(*TransitionIncidentRequest)(nil), // 13: gridwatch.v1.TransitionIncidentRequest
-	(*AcceptOfferRequest)(nil),        // 14: gridwatch.v1.AcceptOfferRequest
-	(*DeclineOfferRequest)(nil),       // 15: gridwatch.v1.DeclineOfferRequest
-	(*WithdrawAssignmentRequest)(nil), // 16: gridwatch.v1.WithdrawAssignmentRequest
-	(*AssignResponderRequest)(nil),    // 17: gridwatch.v1.AssignResponderRequest
-	(*WatchOffersRequest)(nil),        // 18: gridwatch.v1.WatchOffersRequest
-	(*WatchOffersResponse)(nil),       // 19: gridwatch.v1.WatchOffersResponse
-	(*WatchIncidentsRequest)(nil),     // 20: gridwatch.v1.WatchIncidentsRequest
-	(*WatchIncidentsResponse)(nil),    // 21: gridwatch.v1.WatchIncidentsResponse
-	(*LatLng)(nil),                    // 22: gridwatch.v1.LatLng
-	(*timestamppb.Timestamp)(nil),     // 23: google.protobuf.Timestamp
-	(ResponderKind)(0),                // 24: gridwatch.v1.ResponderKind
-	(*durationpb.Duration)(nil),       // 25: google.protobuf.Duration
-	(Datum)(0),                        // 26: gridwatch.v1.Datum
+	(*ListIncidentsRequest)(nil),      // 12: gridwatch.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),     // 13: gridwatch.v1.ListIncidentsResponse
+	(*CancelIncidentRequest)(nil),     // 14: gridwatch.v1.CancelIncidentRequest
+	(*TransitionIncidentRequest)(nil), // 15: gridwatch.v1.TransitionIncidentRequest
+	(*AcceptOfferRequest)(nil),        // 16: gridwatch.v1.AcceptOfferRequest
+	(*DeclineOfferRequest)(nil),       // 17: gridwatch.v1.DeclineOfferRequest
+	(*WithdrawAssignmentRequest)(nil), // 18: gridwatch.v1.WithdrawAssignmentRequest
+	(*AssignResponderRequest)(nil),    // 19: gridwatch.v1.AssignResponderRequest
+	(*ListCandidatesRequest)(nil),     // 20: gridwatch.v1.ListCandidatesRequest
+	(*ListCandidatesResponse)(nil),    // 21: gridwatch.v1.ListCandidatesResponse
+	(*SlotCandidates)(nil),            // 22: gridwatch.v1.SlotCandidates
+	(*WatchOffersRequest)(nil),        // 23: gridwatch.v1.WatchOffersRequest
+	(*WatchOffersResponse)(nil),       // 24: gridwatch.v1.WatchOffersResponse
+	(*WatchIncidentsRequest)(nil),     // 25: gridwatch.v1.WatchIncidentsRequest
+	(*WatchIncidentsResponse)(nil),    // 26: gridwatch.v1.WatchIncidentsResponse
+	(*LatLng)(nil),                    // 27: gridwatch.v1.LatLng
+	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
+	(ResponderKind)(0),                // 29: gridwatch.v1.ResponderKind
+	(*durationpb.Duration)(nil),       // 30: google.protobuf.Duration
+	(Datum)(0),                        // 31: gridwatch.v1.Datum
+	(*ResponseCircle)(nil),            // 32: gridwatch.v1.ResponseCircle
 }
 var file_gridwatch_v1_dispatch_service_proto_depIdxs = []int32{
-	22, // 0: gridwatch.v1.Incident.position:type_name -> gridwatch.v1.LatLng
+	27, // 0: gridwatch.v1.Incident.position:type_name -> gridwatch.v1.LatLng
 	1,  // 1: gridwatch.v1.Incident.source:type_name -> gridwatch.v1.IncidentSource
 	0,  // 2: gridwatch.v1.Incident.state:type_name -> gridwatch.v1.IncidentState
-	23, // 3: gridwatch.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	28, // 3: gridwatch.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
 	6,  // 4: gridwatch.v1.Incident.slots:type_name -> gridwatch.v1.Slot
 	7,  // 5: gridwatch.v1.Incident.offers:type_name -> gridwatch.v1.Offer
 	8,  // 6: gridwatch.v1.Incident.assignments:type_name -> gridwatch.v1.Assignment
 	9,  // 7: gridwatch.v1.Incident.timeline:type_name -> gridwatch.v1.IncidentEvent
-	24, // 8: gridwatch.v1.Slot.kinds:type_name -> gridwatch.v1.ResponderKind
+	29, // 8: gridwatch.v1.Slot.kinds:type_name -> gridwatch.v1.ResponderKind
 	2,  // 9: gridwatch.v1.Slot.state:type_name -> gridwatch.v1.SlotState
-	23, // 10: gridwatch.v1.Offer.offer_time:type_name -> google.protobuf.Timestamp
-	23, // 11: gridwatch.v1.Offer.expire_time:type_name -> google.protobuf.Timestamp
+	28, // 10: gridwatch.v1.Offer.offer_time:type_name -> google.protobuf.Timestamp
+	28, // 11: gridwatch.v1.Offer.expire_time:type_name -> google.protobuf.Timestamp
 	3,  // 12: gridwatch.v1.Offer.state:type_name -> gridwatch.v1.OfferState
-	23, // 13: gridwatch.v1.Offer.close_time:type_name -> google.protobuf.Timestamp
-	23, // 14: gridwatch.v1.Assignment.accept_time:type_name -> google.protobuf.Timestamp
-	23, // 15: gridwatch.v1.Assignment.arrive_time:type_name -> google.protobuf.Timestamp
-	25, // 16: gridwatch.v1.Assignment.time_to_scene:type_name -> google.protobuf.Duration
-	23, // 17: gridwatch.v1.Assignment.release_time:type_name -> google.protobuf.Timestamp
-	23, // 18: gridwatch.v1.IncidentEvent.event_time:type_name -> google.protobuf.Timestamp
+	28, // 13: gridwatch.v1.Offer.close_time:type_name -> google.protobuf.Timestamp
+	28, // 14: gridwatch.v1.Assignment.accept_time:type_name -> google.protobuf.Timestamp
+	28, // 15: gridwatch.v1.Assignment.arrive_time:type_name -> google.protobuf.Timestamp
+	30, // 16: gridwatch.v1.Assignment.time_to_scene:type_name -> google.protobuf.Duration
+	28, // 17: gridwatch.v1.Assignment.release_time:type_name -> google.protobuf.Timestamp
+	28, // 18: gridwatch.v1.IncidentEvent.event_time:type_name -> google.protobuf.Timestamp
 	4,  // 19: gridwatch.v1.IncidentEvent.type:type_name -> gridwatch.v1.IncidentEventType
 	0,  // 20: gridwatch.v1.IncidentEvent.from_state:type_name -> gridwatch.v1.IncidentState
 	0,  // 21: gridwatch.v1.IncidentEvent.to_state:type_name -> gridwatch.v1.IncidentState
 	5,  // 22: gridwatch.v1.CreateIncidentRequest.incident:type_name -> gridwatch.v1.Incident
-	26, // 23: gridwatch.v1.CreateIncidentRequest.datum:type_name -> gridwatch.v1.Datum
-	0,  // 24: gridwatch.v1.TransitionIncidentRequest.state:type_name -> gridwatch.v1.IncidentState
-	9,  // 25: gridwatch.v1.WatchOffersResponse.event:type_name -> gridwatch.v1.IncidentEvent
-	5,  // 26: gridwatch.v1.WatchOffersResponse.incident:type_name -> gridwatch.v1.Incident
-	9,  // 27: gridwatch.v1.WatchIncidentsResponse.event:type_name -> gridwatch.v1.IncidentEvent
-	5,  // 28: gridwatch.v1.WatchIncidentsResponse.incident:type_name -> gridwatch.v1.Incident
-	10, // 29: gridwatch.v1.DispatchService.CreateIncident:input_type -> gridwatch.v1.CreateIncidentRequest
-	11, // 30: gridwatch.v1.DispatchService.GetIncident:input_type -> gridwatch.v1.GetIncidentRequest
-	12, // 31: gridwatch.v1.DispatchService.CancelIncident:input_type -> gridwatch.v1.CancelIncidentRequest
-	13, // 32: gridwatch.v1.DispatchService.TransitionIncident:input_type -> gridwatch.v1.TransitionIncidentRequest
-	14, // 33: gridwatch.v1.DispatchService.AcceptOffer:input_type -> gridwatch.v1.AcceptOfferRequest
-	15, // 34: gridwatch.v1.DispatchService.DeclineOffer:input_type -> gridwatch.v1.DeclineOfferRequest
-	16, // 35: gridwatch.v1.DispatchService.WithdrawAssignment:input_type -> gridwatch.v1.WithdrawAssignmentRequest
-	17, // 36: gridwatch.v1.DispatchService.AssignResponder:input_type -> gridwatch.v1.AssignResponderRequest
-	18, // 37: gridwatch.v1.DispatchService.WatchOffers:input_type -> gridwatch.v1.WatchOffersRequest
-	20, // 38: gridwatch.v1.DispatchService.WatchIncidents:input_type -> gridwatch.v1.WatchIncidentsRequest
-	5,  // 39: gridwatch.v1.DispatchService.CreateIncident:output_type -> gridwatch.v1.Incident
-	5,  // 40: gridwatch.v1.DispatchService.GetIncident:output_type -> gridwatch.v1.Incident
-	5,  // 41: gridwatch.v1.DispatchService.CancelIncident:output_type -> gridwatch.v1.Incident
-	5,  // 42: gridwatch.v1.DispatchService.TransitionIncident:output_type -> gridwatch.v1.Incident
-	5,  // 43: gridwatch.v1.DispatchService.AcceptOffer:output_type -> gridwatch.v1.Incident
-	5,  // 44: gridwatch.v1.DispatchService.DeclineOffer:output_type -> gridwatch.v1.Incident
-	5,  // 45: gridwatch.v1.DispatchService.WithdrawAssignment:output_type -> gridwatch.v1.Incident
-	5,  // 46: gridwatch.v1.DispatchService.AssignResponder:output_type -> gridwatch.v1.Incident
-	19, // 47: gridwatch.v1.DispatchService.WatchOffers:output_type -> gridwatch.v1.WatchOffersResponse
-	21, // 48: gridwatch.v1.DispatchService.WatchIncidents:output_type -> gridwatch.v1.WatchIncidentsResponse
-	39, // [39:49] is the sub-list for method output_type
-	29, // [29:39] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	31, // 23: gridwatch.v1.CreateIncidentRequest.datum:type_name -> gridwatch.v1.Datum
+	0,  // 24: gridwatch.v1.ListIncidentsRequest.states:type_name -> gridwatch.v1.IncidentState
+	5,  // 25: gridwatch.v1.ListIncidentsResponse.incidents:type_name -> gridwatch.v1.Incident
+	0,  // 26: gridwatch.v1.TransitionIncidentRequest.state:type_name -> gridwatch.v1.IncidentState
+	22, // 27: gridwatch.v1.ListCandidatesResponse.slots:type_name -> gridwatch.v1.SlotCandidates
+	6,  // 28: gridwatch.v1.SlotCandidates.slot:type_name -> gridwatch.v1.Slot
+	32, // 29: gridwatch.v1.SlotCandidates.circles:type_name -> gridwatch.v1.ResponseCircle
+	9,  // 30: gridwatch.v1.WatchOffersResponse.event:type_name -> gridwatch.v1.IncidentEvent
+	5,  // 31: gridwatch.v1.WatchOffersResponse.incident:type_name -> gridwatch.v1.Incident
+	9,  // 32: gridwatch.v1.WatchIncidentsResponse.event:type_name -> gridwatch.v1.IncidentEvent
+	5,  // 33: gridwatch.v1.WatchIncidentsResponse.incident:type_name -> gridwatch.v1.Incident
+	10, // 34: gridwatch.v1.DispatchService.CreateIncident:input_type -> gridwatch.v1.CreateIncidentRequest
+	11, // 35: gridwatch.v1.DispatchService.GetIncident:input_type -> gridwatch.v1.GetIncidentRequest
+	12, // 36: gridwatch.v1.DispatchService.ListIncidents:input_type -> gridwatch.v1.ListIncidentsRequest
+	14, // 37: gridwatch.v1.DispatchService.CancelIncident:input_type -> gridwatch.v1.CancelIncidentRequest
+	15, // 38: gridwatch.v1.DispatchService.TransitionIncident:input_type -> gridwatch.v1.TransitionIncidentRequest
+	16, // 39: gridwatch.v1.DispatchService.AcceptOffer:input_type -> gridwatch.v1.AcceptOfferRequest
+	17, // 40: gridwatch.v1.DispatchService.DeclineOffer:input_type -> gridwatch.v1.DeclineOfferRequest
+	18, // 41: gridwatch.v1.DispatchService.WithdrawAssignment:input_type -> gridwatch.v1.WithdrawAssignmentRequest
+	19, // 42: gridwatch.v1.DispatchService.AssignResponder:input_type -> gridwatch.v1.AssignResponderRequest
+	20, // 43: gridwatch.v1.DispatchService.ListCandidates:input_type -> gridwatch.v1.ListCandidatesRequest
+	23, // 44: gridwatch.v1.DispatchService.WatchOffers:input_type -> gridwatch.v1.WatchOffersRequest
+	25, // 45: gridwatch.v1.DispatchService.WatchIncidents:input_type -> gridwatch.v1.WatchIncidentsRequest
+	5,  // 46: gridwatch.v1.DispatchService.CreateIncident:output_type -> gridwatch.v1.Incident
+	5,  // 47: gridwatch.v1.DispatchService.GetIncident:output_type -> gridwatch.v1.Incident
+	13, // 48: gridwatch.v1.DispatchService.ListIncidents:output_type -> gridwatch.v1.ListIncidentsResponse
+	5,  // 49: gridwatch.v1.DispatchService.CancelIncident:output_type -> gridwatch.v1.Incident
+	5,  // 50: gridwatch.v1.DispatchService.TransitionIncident:output_type -> gridwatch.v1.Incident
+	5,  // 51: gridwatch.v1.DispatchService.AcceptOffer:output_type -> gridwatch.v1.Incident
+	5,  // 52: gridwatch.v1.DispatchService.DeclineOffer:output_type -> gridwatch.v1.Incident
+	5,  // 53: gridwatch.v1.DispatchService.WithdrawAssignment:output_type -> gridwatch.v1.Incident
+	5,  // 54: gridwatch.v1.DispatchService.AssignResponder:output_type -> gridwatch.v1.Incident
+	21, // 55: gridwatch.v1.DispatchService.ListCandidates:output_type -> gridwatch.v1.ListCandidatesResponse
+	24, // 56: gridwatch.v1.DispatchService.WatchOffers:output_type -> gridwatch.v1.WatchOffersResponse
+	26, // 57: gridwatch.v1.DispatchService.WatchIncidents:output_type -> gridwatch.v1.WatchIncidentsResponse
+	46, // [46:58] is the sub-list for method output_type
+	34, // [34:46] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_gridwatch_v1_dispatch_service_proto_init() }
@@ -1972,6 +2306,7 @@ func file_gridwatch_v1_dispatch_service_proto_init() {
 		return
 	}
 	file_gridwatch_v1_common_proto_init()
+	file_gridwatch_v1_presence_service_proto_init()
 	file_gridwatch_v1_roster_service_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1979,7 +2314,7 @@ func file_gridwatch_v1_dispatch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gridwatch_v1_dispatch_service_proto_rawDesc), len(file_gridwatch_v1_dispatch_service_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   17,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

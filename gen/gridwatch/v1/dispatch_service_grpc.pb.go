@@ -21,12 +21,14 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	DispatchService_CreateIncident_FullMethodName     = "/gridwatch.v1.DispatchService/CreateIncident"
 	DispatchService_GetIncident_FullMethodName        = "/gridwatch.v1.DispatchService/GetIncident"
+	DispatchService_ListIncidents_FullMethodName      = "/gridwatch.v1.DispatchService/ListIncidents"
 	DispatchService_CancelIncident_FullMethodName     = "/gridwatch.v1.DispatchService/CancelIncident"
 	DispatchService_TransitionIncident_FullMethodName = "/gridwatch.v1.DispatchService/TransitionIncident"
 	DispatchService_AcceptOffer_FullMethodName        = "/gridwatch.v1.DispatchService/AcceptOffer"
 	DispatchService_DeclineOffer_FullMethodName       = "/gridwatch.v1.DispatchService/DeclineOffer"
 	DispatchService_WithdrawAssignment_FullMethodName = "/gridwatch.v1.DispatchService/WithdrawAssignment"
 	DispatchService_AssignResponder_FullMethodName    = "/gridwatch.v1.DispatchService/AssignResponder"
+	DispatchService_ListCandidates_FullMethodName     = "/gridwatch.v1.DispatchService/ListCandidates"
 	DispatchService_WatchOffers_FullMethodName        = "/gridwatch.v1.DispatchService/WatchOffers"
 	DispatchService_WatchIncidents_FullMethodName     = "/gridwatch.v1.DispatchService/WatchIncidents"
 )
@@ -50,6 +52,9 @@ type DispatchServiceClient interface {
 	CreateIncident(ctx context.Context, in *CreateIncidentRequest, opts ...grpc.CallOption) (*Incident, error)
 	// Returns an incident with its slots, offers, assignments and timeline.
 	GetIncident(ctx context.Context, in *GetIncidentRequest, opts ...grpc.CallOption) (*Incident, error)
+	// Lists incidents, newest first, optionally only those in some states or
+	// inside some H3 cells (AIP-132 paging).
+	ListIncidents(ctx context.Context, in *ListIncidentsRequest, opts ...grpc.CallOption) (*ListIncidentsResponse, error)
 	// Cancels an active incident: every responder is released and pending
 	// offers are revoked.
 	CancelIncident(ctx context.Context, in *CancelIncidentRequest, opts ...grpc.CallOption) (*Incident, error)
@@ -67,6 +72,12 @@ type DispatchServiceClient interface {
 	// A dispatcher assigns a responder to a slot by hand, revoking the slot's
 	// pending offers. Dispatchers and admins only (PERMISSION_DENIED).
 	AssignResponder(ctx context.Context, in *AssignResponderRequest, opts ...grpc.CallOption) (*Incident, error)
+	// Ranks, for each slot of an active incident, the available responders
+	// of the slot's kinds in each response circle: what a dispatcher picks
+	// from to assign by hand. Dispatchers and admins only
+	// (PERMISSION_DENIED); an incident that is not active is
+	// FAILED_PRECONDITION.
+	ListCandidates(ctx context.Context, in *ListCandidatesRequest, opts ...grpc.CallOption) (*ListCandidatesResponse, error)
 	// Streams one responder's offers as they are made, taken, revoked or
 	// lapse: the session of the responder's phone. The stream stays open
 	// until the client cancels it or the server stops.
@@ -98,6 +109,16 @@ func (c *dispatchServiceClient) GetIncident(ctx context.Context, in *GetIncident
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Incident)
 	err := c.cc.Invoke(ctx, DispatchService_GetIncident_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *dispatchServiceClient) ListIncidents(ctx context.Context, in *ListIncidentsRequest, opts ...grpc.CallOption) (*ListIncidentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListIncidentsResponse)
+	err := c.cc.Invoke(ctx, DispatchService_ListIncidents_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +185,16 @@ func (c *dispatchServiceClient) AssignResponder(ctx context.Context, in *AssignR
 	return out, nil
 }
 
+func (c *dispatchServiceClient) ListCandidates(ctx context.Context, in *ListCandidatesRequest, opts ...grpc.CallOption) (*ListCandidatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCandidatesResponse)
+	err := c.cc.Invoke(ctx, DispatchService_ListCandidates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *dispatchServiceClient) WatchOffers(ctx context.Context, in *WatchOffersRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchOffersResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &DispatchService_ServiceDesc.Streams[0], DispatchService_WatchOffers_FullMethodName, cOpts...)
@@ -221,6 +252,9 @@ type DispatchServiceServer interface {
 	CreateIncident(context.Context, *CreateIncidentRequest) (*Incident, error)
 	// Returns an incident with its slots, offers, assignments and timeline.
 	GetIncident(context.Context, *GetIncidentRequest) (*Incident, error)
+	// Lists incidents, newest first, optionally only those in some states or
+	// inside some H3 cells (AIP-132 paging).
+	ListIncidents(context.Context, *ListIncidentsRequest) (*ListIncidentsResponse, error)
 	// Cancels an active incident: every responder is released and pending
 	// offers are revoked.
 	CancelIncident(context.Context, *CancelIncidentRequest) (*Incident, error)
@@ -238,6 +272,12 @@ type DispatchServiceServer interface {
 	// A dispatcher assigns a responder to a slot by hand, revoking the slot's
 	// pending offers. Dispatchers and admins only (PERMISSION_DENIED).
 	AssignResponder(context.Context, *AssignResponderRequest) (*Incident, error)
+	// Ranks, for each slot of an active incident, the available responders
+	// of the slot's kinds in each response circle: what a dispatcher picks
+	// from to assign by hand. Dispatchers and admins only
+	// (PERMISSION_DENIED); an incident that is not active is
+	// FAILED_PRECONDITION.
+	ListCandidates(context.Context, *ListCandidatesRequest) (*ListCandidatesResponse, error)
 	// Streams one responder's offers as they are made, taken, revoked or
 	// lapse: the session of the responder's phone. The stream stays open
 	// until the client cancels it or the server stops.
@@ -261,6 +301,9 @@ func (UnimplementedDispatchServiceServer) CreateIncident(context.Context, *Creat
 func (UnimplementedDispatchServiceServer) GetIncident(context.Context, *GetIncidentRequest) (*Incident, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetIncident not implemented")
 }
+func (UnimplementedDispatchServiceServer) ListIncidents(context.Context, *ListIncidentsRequest) (*ListIncidentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListIncidents not implemented")
+}
 func (UnimplementedDispatchServiceServer) CancelIncident(context.Context, *CancelIncidentRequest) (*Incident, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelIncident not implemented")
 }
@@ -278,6 +321,9 @@ func (UnimplementedDispatchServiceServer) WithdrawAssignment(context.Context, *W
 }
 func (UnimplementedDispatchServiceServer) AssignResponder(context.Context, *AssignResponderRequest) (*Incident, error) {
 	return nil, status.Error(codes.Unimplemented, "method AssignResponder not implemented")
+}
+func (UnimplementedDispatchServiceServer) ListCandidates(context.Context, *ListCandidatesRequest) (*ListCandidatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCandidates not implemented")
 }
 func (UnimplementedDispatchServiceServer) WatchOffers(*WatchOffersRequest, grpc.ServerStreamingServer[WatchOffersResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchOffers not implemented")
@@ -338,6 +384,24 @@ func _DispatchService_GetIncident_Handler(srv interface{}, ctx context.Context, 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(DispatchServiceServer).GetIncident(ctx, req.(*GetIncidentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DispatchService_ListIncidents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListIncidentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DispatchServiceServer).ListIncidents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DispatchService_ListIncidents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DispatchServiceServer).ListIncidents(ctx, req.(*ListIncidentsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -450,6 +514,24 @@ func _DispatchService_AssignResponder_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DispatchService_ListCandidates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCandidatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DispatchServiceServer).ListCandidates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DispatchService_ListCandidates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DispatchServiceServer).ListCandidates(ctx, req.(*ListCandidatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _DispatchService_WatchOffers_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchOffersRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -488,6 +570,10 @@ var DispatchService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _DispatchService_GetIncident_Handler,
 		},
 		{
+			MethodName: "ListIncidents",
+			Handler:    _DispatchService_ListIncidents_Handler,
+		},
+		{
 			MethodName: "CancelIncident",
 			Handler:    _DispatchService_CancelIncident_Handler,
 		},
@@ -510,6 +596,10 @@ var DispatchService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AssignResponder",
 			Handler:    _DispatchService_AssignResponder_Handler,
+		},
+		{
+			MethodName: "ListCandidates",
+			Handler:    _DispatchService_ListCandidates_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
