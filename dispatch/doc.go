@@ -36,7 +36,8 @@
 // it is exhausted; both are alert events for the console. Exactly one
 // responder wins a slot, and a responder holds one assignment at a time
 // (Busy in presence until released). A responder may withdraw: the slot is
-// offered again. A dispatcher may assign by hand.
+// offered again. A dispatcher may assign by hand, picking from Candidates:
+// each slot's circles ranked for its kinds, with who was offered already.
 //
 // # Arrival
 //

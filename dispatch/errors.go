@@ -29,6 +29,10 @@ var (
 	// ErrInvalidTransition marks a move the state machine forbids. It
 	// matches grid.ErrFailedPrecondition (FAILED_PRECONDITION).
 	ErrInvalidTransition = fmt.Errorf("invalid transition: %w", grid.ErrFailedPrecondition)
+	// ErrNotActive marks a call that needs an active incident (dispatching,
+	// assigned or on scene) on one that is not. It matches
+	// grid.ErrFailedPrecondition (FAILED_PRECONDITION).
+	ErrNotActive = fmt.Errorf("incident not active: %w", grid.ErrFailedPrecondition)
 )
 
 // invalid returns a field error matching ErrInvalid.
