@@ -1,6 +1,6 @@
 // Package server is the process plumbing of gridwatchd: it serves gRPC, an
-// HTTP/JSON gateway (grpc-gateway v2), /healthz, /readyz and Prometheus
-// /metrics on one TCP port.
+// HTTP/JSON gateway (grpc-gateway v2), the dispatch console at /console/,
+// /healthz, /readyz and Prometheus /metrics on one TCP port.
 //
 // # One port
 //
@@ -22,6 +22,12 @@
 // JSON, omits unpopulated fields, rejects unknown JSON fields and streams
 // server streams as newline-delimited JSON, flushed per message. Request
 // bodies are limited to Config.MaxRecvMsgBytes; larger ones get 413.
+//
+// # Console
+//
+// The dispatch console (package web: static HTML, JavaScript and CSS) is
+// served under /console/ on the same port; /console redirects there. The
+// page calls the gateway on the same origin.
 //
 // # Health and readiness
 //

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/gridwatch/gridwatch/web"
 )
 
 // HTTP server timeouts. There is deliberately no WriteTimeout: it would cut
@@ -24,6 +27,7 @@ const (
 )
 
 // newHTTPServer returns the http.Server of s: /healthz, /readyz and /metrics,
+// the dispatch console under /console/ (/console redirects there),
 // everything else to the gateway (which falls back on extra), all bodies
 // limited to MaxRecvMsgBytes.
 func (s *Server) newHTTPServer() *http.Server {
@@ -34,6 +38,8 @@ func (s *Server) newHTTPServer() *http.Server {
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelError),
 		Registry: s.registry,
 	}))
+	mux.Handle(web.Prefix, web.Handler())
+	mux.Handle("GET "+strings.TrimSuffix(web.Prefix, "/"), http.RedirectHandler(web.Prefix, http.StatusFound))
 	mux.Handle("/", s.gateway)
 	return &http.Server{
 		Handler:           s.limitBody(mux),

@@ -32,8 +32,8 @@ type Registrar struct {
 	// A nil Ready means always ready.
 	Ready func(ctx context.Context) error
 	// ExtraHTTP, optional, maps http.ServeMux patterns (e.g. "/") to handlers
-	// for the paths the gateway has no route for. /healthz, /readyz and
-	// /metrics cannot be overridden.
+	// for the paths the gateway has no route for. /healthz, /readyz,
+	// /metrics and /console/ cannot be overridden.
 	ExtraHTTP map[string]http.Handler
 }
 
