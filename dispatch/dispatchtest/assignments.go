@@ -140,6 +140,14 @@ func testWidenAndExhaust(t *testing.T, newStore newStoreFunc) {
 		_, err := st.WidenSlot(ctx, "i1", tt.slot, tt.from, tt.to, Base)
 		wantErr(t, "WidenSlot "+tt.name, err, tt.want)
 	}
+	inc, err := st.Incident(ctx, "i1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Notes number circles from 1, as the API does.
+	if got, want := inc.Timeline[len(inc.Timeline)-1].Note, "circle 1 to 2"; got != want {
+		t.Errorf("widened note %q, want %q", got, want)
+	}
 	ch, err := st.ExhaustSlot(ctx, "i1", 0, 1, Base)
 	if err != nil || ch.Incident.Slots[0].State != dispatch.SlotExhausted || ch.Incident.Slots[0].Circle != 1 {
 		t.Fatalf("ExhaustSlot: %v; want slot 0 exhausted at circle 1", err)

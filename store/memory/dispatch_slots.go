@@ -49,7 +49,7 @@ func (m *Dispatch) WidenSlot(ctx context.Context, incidentID string, slot, from,
 		}
 		inc.Slots[slot].Circle = to
 		addEvent(inc, dispatch.Event{At: now, Type: dispatch.EventWidened, Actor: dispatch.ActorSystem,
-			Slot: slot, Note: fmt.Sprintf("circle %d to %d", from, to)})
+			Slot: slot, Note: fmt.Sprintf("circle %d to %d", from+1, to+1)})
 		return nil
 	})
 }

@@ -7,5 +7,5 @@ local e = check_open_at(r, slot, from)
 if e then return e end
 local n = #r.tl
 r.slots[slot + 1].c = to
-event(r, {at = ARGV[4], t = E_WIDENED, a = SYSTEM, s = slot, n = 'circle ' .. from .. ' to ' .. to})
+event(r, {at = ARGV[4], t = E_WIDENED, a = SYSTEM, s = slot, n = 'circle ' .. (from + 1) .. ' to ' .. (to + 1)})
 return done(r, n)
