@@ -67,6 +67,27 @@ func (e *env) listNames(t *testing.T, req *gridwatchv1.ListIncidentsRequest) []s
 	return nil
 }
 
+// partition splits names into the cancelled incidents and the others, and
+// returns those in cell too.
+func (e *env) partition(t *testing.T, names []string, cell string) (cancelled, others, in []string) {
+	t.Helper()
+	for _, n := range names {
+		inc, err := e.dispatch.GetIncident(t.Context(), &gridwatchv1.GetIncidentRequest{Name: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inc.GetState() == gridwatchv1.IncidentState_INCIDENT_STATE_CANCELLED {
+			cancelled = append(cancelled, n)
+		} else {
+			others = append(others, n)
+		}
+		if inc.GetCell() == cell {
+			in = append(in, n)
+		}
+	}
+	return cancelled, others, in
+}
+
 func TestListIncidents(t *testing.T) {
 	e, all := listEnv(t)
 	cell := func(p *gridwatchv1.LatLng, res int) string {
@@ -76,21 +97,7 @@ func TestListIncidents(t *testing.T) {
 		}
 		return c.String()
 	}
-	var cancelled, active, atScene []string
-	for _, n := range all {
-		inc, err := e.dispatch.GetIncident(t.Context(), &gridwatchv1.GetIncidentRequest{Name: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if inc.GetState() == gridwatchv1.IncidentState_INCIDENT_STATE_CANCELLED {
-			cancelled = append(cancelled, n)
-		} else {
-			active = append(active, n)
-		}
-		if inc.GetCell() == cell(scene, dispatch.CellResolution) {
-			atScene = append(atScene, n)
-		}
-	}
+	cancelled, active, atScene := e.partition(t, all, cell(scene, dispatch.CellResolution))
 	tests := []struct {
 		name string
 		req  *gridwatchv1.ListIncidentsRequest

@@ -67,10 +67,17 @@ func TestCLIIncidentsList(t *testing.T) {
 			}
 		})
 	}
-	// One page: the next page's token goes to stderr, the lines show each
-	// incident's state and cell.
+	checkOnePage(t, addr)
+}
+
+// checkOnePage lists one page of addr's incidents (at least three) in
+// text and in JSON.
+func checkOnePage(t *testing.T, addr string) {
+	t.Helper()
+	// The next page's token goes to stderr; the line shows the incident's
+	// state and category.
 	var out, errb bytes.Buffer
-	err = realMain(context.Background(), []string{"incidents", "list", "--page-size", "1", "--server", addr},
+	err := realMain(context.Background(), []string{"incidents", "list", "--page-size", "1", "--server", addr},
 		&out, &errb, func(string) string { return "" })
 	if err != nil || !strings.Contains(errb.String(), "--page-token ") || !strings.Contains(out.String(), "dispatching") ||
 		!strings.Contains(out.String(), "noise") || strings.Count(out.String(), "\n") != 2 {
