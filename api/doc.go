@@ -26,7 +26,10 @@
 // List methods page by id (AIP-158): page_size 0 means 100 and is capped at
 // 1000; next_page_token is the opaque, URL-safe encoding of the last id
 // returned and of the request's filter, so a token is only good for the
-// collection and filter it came from.
+// collection and filter it came from. ListIncidents pages by position
+// instead (newest first, ties by id): page_size 0 means 50 and is capped
+// at 500, and its token wraps the domain's cursor (creation time and id)
+// with a digest of the states and cells filtered on.
 //
 // # Roles and privacy
 //

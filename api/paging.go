@@ -22,13 +22,11 @@ type page struct {
 // checkPage validates page_size and page_token of a request listing filter.
 // A size of 0 means defaultPageSize; sizes above maxPageSize are cut to it.
 func checkPage(filter string, size int32, token string) (page, error) {
-	if size < 0 {
-		return page{}, invalidf("page_size", "%d is negative", size)
+	n, err := checkPageSize(size, defaultPageSize, maxPageSize)
+	if err != nil {
+		return page{}, err
 	}
-	p := page{filter: filter, size: int(min(size, maxPageSize))}
-	if p.size == 0 {
-		p.size = defaultPageSize
-	}
+	p := page{filter: filter, size: n}
 	if token == "" {
 		return p, nil
 	}
@@ -38,6 +36,18 @@ func checkPage(filter string, size int32, token string) (page, error) {
 	}
 	p.after = after
 	return p, nil
+}
+
+// checkPageSize validates page_size: 0 means def, sizes above limit are
+// cut to it (AIP-158), negative ones are invalid.
+func checkPageSize(size int32, def, limit int) (int, error) {
+	switch {
+	case size < 0:
+		return 0, invalidf("page_size", "%d is negative", size)
+	case size == 0:
+		return def, nil
+	}
+	return min(int(size), limit), nil
 }
 
 // encodePageToken returns the opaque token of the page after id.

@@ -11,7 +11,9 @@
 // description, a source and, for a caller's phone number, only its keyed
 // hash (HashCaller: HMAC-SHA256 under the server's key). CreateIncident is
 // idempotent on its request id (AIP-155): a retry returns the incident the
-// first call created.
+// first call created. ListIncidents pages through incidents newest first
+// (ties by id), optionally only those in some states or inside some H3
+// cells; a Cursor (creation time, id) marks where the next page starts.
 //
 // # States
 //

@@ -32,6 +32,23 @@ type Store interface {
 	CreateIncident(ctx context.Context, inc Incident) (got Incident, created bool, err error)
 	// Incident returns the incident with id.
 	Incident(ctx context.Context, id string) (Incident, error)
+	// ListIncidents returns up to q.PageSize incidents that pass q's
+	// filters (Filter.Matches: in one of q.States, inside one of q.Cells),
+	// in the listing order: newest first by CreatedAt (to the nanosecond),
+	// ties by ID ascending (Cursor.Compare). The page starts after q.After
+	// (nil: at the newest incident), so that paging from nil to the end
+	// returns each incident stored before the first call exactly once,
+	// whatever is created meanwhile; incidents created between calls
+	// appear only if they sort after the cursor. next is the cursor of
+	// the page's last incident, or of the last index entry looked at, and
+	// nil when nothing follows (the engine may return one that leads to an
+	// empty page). A page is short only at the end, or when the engine
+	// stopped at its bound on the work of one call (store/redis reads at
+	// most a fixed number of index entries; memory has none): a short or
+	// empty page with a next cursor is no end (AIP-158). The state is read
+	// at the call; an incident's state may change between pages. A query
+	// CheckIncidentQuery refuses is ErrInvalid.
+	ListIncidents(ctx context.Context, q IncidentQuery) (page []Incident, next *Cursor, err error)
 
 	// Offer records o as pending (o.State is ignored). The incident must
 	// be active, the slot open or offered with fewer than maxPending

@@ -25,8 +25,8 @@ func (a *app) dispatch() (gridwatchv1.DispatchServiceClient, error) {
 
 // incidentsCmd is the "incidents" command of DispatchService.
 func (a *app) incidentsCmd() *cobra.Command {
-	c := &cobra.Command{Use: "incidents", Short: "Create, inspect, cancel and watch incidents"}
-	c.AddCommand(a.createIncidentCmd(), a.getIncidentCmd(), a.cancelIncidentCmd(),
+	c := &cobra.Command{Use: "incidents", Short: "Create, list, inspect, cancel and watch incidents"}
+	c.AddCommand(a.createIncidentCmd(), a.getIncidentCmd(), a.listIncidentsCmd(), a.cancelIncidentCmd(),
 		a.transitionCmd("resolve", gridwatchv1.IncidentState_INCIDENT_STATE_RESOLVED),
 		a.transitionCmd("close", gridwatchv1.IncidentState_INCIDENT_STATE_CLOSED), a.watchIncidentsCmd())
 	return c

@@ -10,7 +10,8 @@
 // returns: the tests run in parallel, each on a store of its own. Engines
 // need no clock: every call passes its time.
 //
-// Besides a case for each precondition and effect, the suite runs two
+// Besides a case for each precondition and effect (listing included:
+// order, ties, paging with every page size, filters), the suite runs two
 // races on the engine under test: 10,000 trials of 2 to 16 responders
 // accepting the same slots at once (exactly one winner per slot, never a
 // responder with two assignments), and an accept racing the offer's

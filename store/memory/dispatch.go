@@ -14,7 +14,8 @@ import (
 // Dispatch implements dispatch.Store in memory. One RWMutex guards it, so
 // each call is one atomic step; the mutations are in dispatch_ops.go.
 // Incidents stay until the process ends; the active ones (dispatching,
-// assigned, on scene) are indexed for the deadline and staffing scans.
+// assigned, on scene) are indexed for the deadline and staffing scans, and
+// all of them in listing order (dispatch_list.go).
 type Dispatch struct {
 	mu        sync.RWMutex
 	incidents map[string]*dispatch.Incident
@@ -22,6 +23,10 @@ type Dispatch struct {
 	offers    map[string]string // offer id → incident id
 	held      map[string]string // responder id → incident id of the current assignment
 	active    map[string]*dispatch.Incident
+	// listed holds every incident in reverse listing order (oldest first,
+	// ties by id descending), so a new incident is usually appended;
+	// ListIncidents walks it from the end.
+	listed []*dispatch.Incident
 }
 
 var _ dispatch.Store = (*Dispatch)(nil)
@@ -56,6 +61,7 @@ func (m *Dispatch) CreateIncident(ctx context.Context, inc dispatch.Incident) (d
 	}
 	addEvent(&c, dispatch.Event{At: c.CreatedAt, Type: dispatch.EventCreated, Actor: dispatch.ActorSystem, Slot: -1})
 	m.incidents[c.ID] = &c
+	m.list(&c)
 	if c.RequestID != "" {
 		m.byRequest[c.RequestID] = c.ID
 	}

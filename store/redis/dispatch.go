@@ -40,12 +40,13 @@ func (k keys) dispOffers() string            { return k.dispatch() + ":offers" }
 func (k keys) dispHeld() string              { return k.dispatch() + ":held" }
 func (k keys) dispPending() string           { return k.dispatch() + ":pending" }
 func (k keys) dispUnstaffed() string         { return k.dispatch() + ":unstaffed" }
+func (k keys) dispList() string              { return k.dispatch() + ":list" }
 
 // dispKeys returns the keys every mutation script declares, in the order
 // of lua/dispatch_lib.lua.
 func (k keys) dispKeys(incidentID string) []string {
 	return []string{k.dispIncident(incidentID), k.dispRequests(), k.dispOffers(), k.dispHeld(),
-		k.dispPending(), k.dispUnstaffed()}
+		k.dispPending(), k.dispUnstaffed(), k.dispList()}
 }
 
 // scriptCodes maps the error codes of the scripts to the sentinel errors.
@@ -119,14 +120,14 @@ func (d *Dispatch) offerIncident(ctx context.Context, offerID string) (string, e
 
 // CreateIncident implements dispatch.Store.
 func (d *Dispatch) CreateIncident(ctx context.Context, inc dispatch.Incident) (dispatch.Incident, bool, error) {
-	if inc.ID == "" {
-		return dispatch.Incident{}, false, fmt.Errorf("incident id: required: %w", dispatch.ErrInvalid)
+	if inc.ID == "" || strings.Contains(inc.ID, "\x00") {
+		return dispatch.Incident{}, false, fmt.Errorf("incident id %q: empty or with a NUL: %w", inc.ID, dispatch.ErrInvalid)
 	}
 	rec, err := encodeNewIncident(inc)
 	if err != nil {
 		return dispatch.Incident{}, false, fmt.Errorf("incident %q: %w", inc.ID, err)
 	}
-	res, err := dispCreate.Run(ctx, d.c, d.k.dispKeys(inc.ID), rec, inc.RequestID).StringSlice()
+	res, err := dispCreate.Run(ctx, d.c, d.k.dispKeys(inc.ID), rec, inc.RequestID, listMember(inc)).StringSlice()
 	if err != nil {
 		return dispatch.Incident{}, false, scriptError(err, "create incident %q", inc.ID)
 	}

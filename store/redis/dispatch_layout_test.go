@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -63,7 +64,7 @@ func TestDispatchKeyLayout(t *testing.T) {
 	want := map[string]string{
 		"gw:{dispatch}:inc:i1": "string", "gw:{dispatch}:inc:i2": "string",
 		"gw:{dispatch}:requests": "hash", "gw:{dispatch}:offers": "hash", "gw:{dispatch}:held": "hash",
-		"gw:{dispatch}:pending": "zset",
+		"gw:{dispatch}:pending": "zset", "gw:{dispatch}:list": "zset",
 	}
 	got := map[string]string{}
 	slots := map[int64]bool{}
@@ -94,6 +95,13 @@ func TestDispatchKeyLayout(t *testing.T) {
 	}
 	if v := c.HGetAll(ctx, k+"requests").Val(); !reflect.DeepEqual(v, map[string]string{"req-i1": "i1", "req-i2": "i2"}) {
 		t.Errorf("requests = %v", v)
+	}
+	// The listing index: every incident at score 0, the newest-first key of
+	// its creation time, the id, NUL and its cell (none here).
+	newest := fmt.Sprintf("%020d", ^(uint64(dispBase.UnixNano()) ^ (1 << 63)))
+	if v := c.ZRangeWithScores(ctx, k+"list", 0, -1).Val(); len(v) != 2 || v[0].Score != 0 ||
+		v[0].Member != newest+":i1\x00" || v[1].Member != newest+":i2\x00" {
+		t.Errorf("list = %v", v)
 	}
 	// The staffing index holds i2 again once its offer is declined.
 	if _, err := st.Decline(ctx, "o2", "r2", dispBase.Add(time.Second)); err != nil {
@@ -145,6 +153,10 @@ func TestDispatchRedisDown(t *testing.T) {
 		"PendingOffers": func() error { _, err := st.PendingOffers(ctx, now); return err },
 		"Unstaffed":     func() error { _, err := st.Unstaffed(ctx); return err },
 		"AssignmentOf":  func() error { _, err := st.AssignmentOf(ctx, "r1"); return err },
+		"ListIncidents": func() error {
+			_, _, err := st.ListIncidents(ctx, dispatch.IncidentQuery{PageSize: 1})
+			return err
+		},
 	}
 	for name, call := range calls {
 		err := call()

@@ -132,6 +132,8 @@
 //	                                          (Unix ms)
 //	<prefix>gw:{dispatch}:unstaffed    ZSET   active incidents with an open slot;
 //	                                          member "<created, 20 digits>:<id>"
+//	<prefix>gw:{dispatch}:list         ZSET   every incident, all at score 0; member
+//	                                          "<newest first, 20 digits>:<id>\x00<cellhex>"
 //
 // The responder index must be in the slot of the incident records it
 // guards, so that "a responder holds at most one current assignment,
@@ -152,8 +154,9 @@
 // from the stored arrival and target when read.
 //
 // Every mutation is one script (lua/dispatch_<op>.lua, after the helpers
-// of lua/dispatch_lib.lua), declaring the incident's record and the five
-// index keys. A script checks every precondition before it writes; a
+// of lua/dispatch_lib.lua), declaring the incident's record and the six
+// index keys (plus the listing index, which only CreateIncident writes).
+// A script checks every precondition before it writes; a
 // failed one returns an error reply "DISPATCH_<CODE> detail", which the
 // engine maps to dispatch.ErrNotFound, ErrConflict, ErrExpired, ErrBusy,
 // ErrInvalidTransition or ErrInvalid, so a failed call changes nothing.
@@ -174,4 +177,21 @@
 // by the exact deadline; Unstaffed reads its index. After a restart of the
 // service, PendingOffers and Unstaffed find the deadlines and open slots
 // the Tick must handle; nothing is cached in the process.
+//
+// ListIncidents walks the listing index, which the create script writes
+// with the record. Its members share one score, so ZRANGEBYLEX orders them
+// by their bytes: the creation time's Unix nanoseconds, offset-binary and
+// complemented (newest first), zero-padded to 20 digits, then the id
+// (ties by id, byte by byte, as dispatch.Cursor.Compare). A page token's
+// cursor (creation time, id) becomes the lower bound
+// "[<time, 20 digits>:<id>\x01", above the cursor's own member and below
+// those of larger ids: the NUL after each id sorts it before any longer id
+// it prefixes (CreateIncident refuses an id with a NUL), so paging is
+// exact with ties on the creation time. The cell in the member lets a cell filter skip records
+// unread; the records left are read in one MGET per batch (one slot), and
+// their state filtered on. One call reads at most listScanLimit (2,000)
+// index entries: a filter that rejects that many returns a short, even
+// empty, page with a cursor to go on from (AIP-158 allows it); an
+// unfiltered page is two round trips. Incidents stored before the index
+// existed are not in it and are not listed.
 package redis

@@ -3,10 +3,11 @@
 -- KEYS[1] the incident's record, KEYS[2] request id → incident id,
 -- KEYS[3] offer id → incident id, KEYS[4] responder id → incident id of
 -- the current assignment, KEYS[5] pending offers by deadline, KEYS[6]
--- unstaffed incidents. Each checks everything before it writes anything,
+-- unstaffed incidents, KEYS[7] every incident in listing order. Each checks everything before it writes anything,
 -- so an error reply means nothing changed. Times are Unix nanoseconds as
 -- decimal strings ('' for none); codes are those of dispatch_record.go.
 local K_INC, K_REQ, K_OFF, K_HELD, K_PEND, K_UNST = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local K_LIST = KEYS[7]
 
 local DISPATCHING, ASSIGNED, ON_SCENE = 2, 3, 4
 local S_OPEN, S_OFFERED, S_FILLED, S_EXHAUSTED = 1, 2, 3, 4

@@ -1,0 +1,93 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/uber/h3-go/v4"
+
+	"github.com/gridwatch/gridwatch/dispatch"
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+)
+
+// checkListIncidentsRequest returns the query of a ListIncidents request
+// and the filter its page tokens are bound to. page_size 0 means
+// dispatch.DefaultPageSize; larger sizes than dispatch.MaxPageSize are cut
+// to it. A token of another filter is invalid.
+func checkListIncidentsRequest(req *gridwatchv1.ListIncidentsRequest) (dispatch.IncidentQuery, string, error) {
+	size, err := checkPageSize(req.GetPageSize(), dispatch.DefaultPageSize, dispatch.MaxPageSize)
+	if err != nil {
+		return dispatch.IncidentQuery{}, "", err
+	}
+	q := dispatch.IncidentQuery{PageSize: size}
+	for i, s := range req.GetStates() {
+		field := indexField("states", i)
+		if err := checkEnum(field, s, gridwatchv1.IncidentState_name); err != nil {
+			return dispatch.IncidentQuery{}, "", err
+		}
+		if s == gridwatchv1.IncidentState_INCIDENT_STATE_UNSPECIFIED {
+			return dispatch.IncidentQuery{}, "", invalid(field, "unspecified")
+		}
+		q.States = append(q.States, dispatch.State(s))
+	}
+	if q.Cells, err = checkCells("cells", req.GetCells()); err != nil {
+		return dispatch.IncidentQuery{}, "", err
+	}
+	filter := incidentsFilter(q)
+	if req.GetPageToken() == "" {
+		return q, filter, nil
+	}
+	after, err := decodePageToken(filter, req.GetPageToken())
+	if err != nil {
+		return dispatch.IncidentQuery{}, "", err
+	}
+	c, err := dispatch.ParseCursor(after)
+	if err != nil {
+		return dispatch.IncidentQuery{}, "", err
+	}
+	q.After = &c
+	return q, filter, nil
+}
+
+// checkCells reads H3 cells in hex of resolution 0 to
+// dispatch.CellResolution, at most dispatch.MaxQueryCells of them.
+func checkCells(field string, cells []string) ([]h3.Cell, error) {
+	if len(cells) > dispatch.MaxQueryCells {
+		return nil, invalidf(field, "more than %d cells", dispatch.MaxQueryCells)
+	}
+	var out []h3.Cell
+	for i, s := range cells {
+		c := h3.CellFromString(strings.TrimSpace(s))
+		if !c.IsValid() || c.Resolution() > dispatch.CellResolution {
+			return nil, invalidf(indexField(field, i), "%s is not an H3 cell of resolution 0 to %d",
+				clip(s), dispatch.CellResolution)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// incidentsFilter names the filter of q for its page tokens: the
+// collection and a digest of the sorted, deduplicated states and cells,
+// so that a token stays short whatever the filter and is refused with
+// another filter. The order of the request's lists does not matter.
+func incidentsFilter(q dispatch.IncidentQuery) string {
+	if len(q.States) == 0 && len(q.Cells) == 0 {
+		return incidents
+	}
+	states := slices.Compact(slices.Sorted(slices.Values(q.States)))
+	cells := slices.Compact(slices.Sorted(slices.Values(q.Cells)))
+	var b strings.Builder
+	for _, s := range states {
+		b.WriteString(strconv.Itoa(int(s)) + ",")
+	}
+	b.WriteString(";")
+	for _, c := range cells {
+		b.WriteString(c.String() + ",")
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return incidents + "?" + hex.EncodeToString(sum[:12])
+}
