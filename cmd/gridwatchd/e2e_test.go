@@ -22,15 +22,28 @@ import (
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
-// binaries builds gridwatchd and gridwatch once per test binary.
+// binaries builds gridwatchd and gridwatch.
 func binaries(t *testing.T) (server, cli string) {
 	t.Helper()
+	dir := goBuild(t, "../gridwatchd", "../gridwatch")
+	return filepath.Join(dir, "gridwatchd"), filepath.Join(dir, "gridwatch")
+}
+
+// buildServer builds gridwatchd alone.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(goBuild(t, "../gridwatchd"), "gridwatchd")
+}
+
+// goBuild builds the commands of pkgs into a directory of t and returns it.
+func goBuild(t *testing.T, pkgs ...string) string {
+	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../gridwatchd", "../gridwatch")
+	cmd := exec.Command("go", append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return filepath.Join(dir, "gridwatchd"), filepath.Join(dir, "gridwatch")
+	return dir
 }
 
 func freeAddr(t *testing.T) string {

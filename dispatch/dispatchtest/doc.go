@@ -17,6 +17,9 @@
 // responder with two assignments), and an accept racing the offer's
 // deadline on a fake clock, both at the store and through dispatch.Service
 // (each trial ends accepted, or lapsed and re-offered: never both, never
-// neither). The fakes (Finder, Statuses, Sink) serve dispatch's own tests
+// neither). ServiceResume restarts the service over the same store: a new
+// dispatch.Service, sharing nothing with the old one, lapses the old
+// one's offer at its deadline, re-offers the slot, and staffs a slot the
+// old one left open. The fakes (Finder, Statuses, Sink) serve dispatch's own tests
 // too.
 package dispatchtest

@@ -48,6 +48,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) dispatch.Store) {
 		{"ConcurrentAccept", testConcurrentAccept},
 		{"AcceptVersusLapse", testAcceptVersusLapse},
 		{"ServiceAcceptVersusTick", testServiceAcceptVersusTick},
+		{"ServiceResume", testServiceResume},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,12 @@
 // Tests share a server, so each one keys its data under its own Prefix; on a
 // shared REDIS_URL server the prefix's keys are deleted when the test ends.
 //
+// NewPersistent starts a server of the test's own instead, with an
+// append-only file fsynced on every write (appendfsync always) in a
+// directory of the test, which the test can Kill (SIGKILL, as a crash) and
+// Restart on the same port and directory, replaying the file: for tests of
+// what survives a crash of Redis.
+//
 // If redis-server is not on PATH and no URL is set, the test fails (it is
 // never skipped): run ./scripts/test, which installs it.
 package redistest

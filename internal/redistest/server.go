@@ -33,6 +33,8 @@ type server struct {
 	dir  string
 	out  *syncBuffer
 	done chan struct{} // closed when the process has exited
+	// removeDir makes stop remove dir, a directory of the server's own.
+	removeDir bool
 }
 
 // startServer starts redis-server on a free port of 127.0.0.1 and waits until
@@ -56,7 +58,8 @@ func startServer(extra ...string) (*server, error) {
 	return nil, lastErr
 }
 
-// tryStart starts one server on a port that was free a moment ago.
+// tryStart starts one server on a port that was free a moment ago, with
+// persistence off, in a temporary directory that stop removes.
 func tryStart(path string, extra []string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
@@ -66,20 +69,30 @@ func tryStart(path string, extra []string) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redistest: temp dir: %w", err)
 	}
-	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", dir}, extra...)
+	s, err := spawn(path, port, dir, append([]string{"--save", "", "--appendonly", "no"}, extra...))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.removeDir = true
+	return s, nil
+}
+
+// spawn starts redis-server on port of 127.0.0.1 with its files in dir and
+// waits until it answers PING. args are further command-line options.
+func spawn(path string, port int, dir string, args []string) (*server, error) {
+	args = append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir}, args...)
 	s := &server{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		dir: dir, out: new(syncBuffer), done: make(chan struct{})}
 	s.cmd = exec.Command(path, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	s.cmd.SysProcAttr = sysProcAttr()
 	if err := s.cmd.Start(); err != nil {
-		os.RemoveAll(dir)
 		return nil, fmt.Errorf("redistest: start redis-server: %w", err)
 	}
 	go func() { _ = s.cmd.Wait(); close(s.done) }()
 	if err := s.waitReady(); err != nil {
-		s.stop()
+		s.kill()
 		return nil, err
 	}
 	return s, nil
@@ -127,11 +140,20 @@ func waitPing(done <-chan struct{}, out *syncBuffer, ping func(context.Context) 
 	}
 }
 
-// stop kills the server, waits for it and removes its directory.
+// stop kills the server, waits for it and removes its directory if it is
+// a temporary one.
 func (s *server) stop() {
+	s.kill()
+	if s.removeDir {
+		os.RemoveAll(s.dir)
+	}
+}
+
+// kill sends the server SIGKILL, so it cannot save or clean up anything,
+// and waits until it has exited.
+func (s *server) kill() {
 	_ = s.cmd.Process.Kill()
 	<-s.done
-	os.RemoveAll(s.dir)
 }
 
 // syncBuffer collects a process's output for error messages.
