@@ -63,8 +63,11 @@ func startBenchServer(b *testing.B, cfg Config) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
+	unary, stream := Interceptors(cfg)
 	srv, err := server.New(server.Config{}, nil, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
+		Unary:    unary,
+		Stream:   stream,
 		Gateway:  RegisterGateway,
 	})
 	if err != nil {

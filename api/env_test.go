@@ -62,7 +62,8 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 func serve(t *testing.T, register func(*grpc.Server)) *env {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer()
+	unary, stream := Interceptors(Config{})
+	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)

@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/metadata"
+
+	"github.com/gridwatch/gridwatch/auth"
 )
 
-func TestRoleFrom(t *testing.T) {
+func TestRoleFromMetadata(t *testing.T) {
 	tests := []struct {
 		name string
 		md   metadata.MD // nil: no metadata at all
@@ -32,7 +34,7 @@ func TestRoleFrom(t *testing.T) {
 			if tt.md != nil {
 				ctx = metadata.NewIncomingContext(ctx, tt.md)
 			}
-			if got := RoleFrom(ctx); got != tt.want {
+			if got := roleFromMetadata(ctx); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
@@ -54,5 +56,15 @@ func TestRoleSeesPositions(t *testing.T) {
 		if got := tt.role.SeesPositions(); got != tt.want {
 			t.Errorf("%v.SeesPositions(): got %v, want %v", tt.role, got, tt.want)
 		}
+	}
+}
+
+func TestRoleFromPrincipal(t *testing.T) {
+	if got := RoleFrom(context.Background()); got != RoleVolunteer {
+		t.Errorf("no principal: got %v, want volunteer", got)
+	}
+	ctx := auth.NewContext(context.Background(), auth.Principal{Subject: "d1", Role: RoleDispatcher})
+	if got := RoleFrom(ctx); got != RoleDispatcher {
+		t.Errorf("dispatcher principal: got %v, want dispatcher", got)
 	}
 }

@@ -35,6 +35,11 @@ type Registrar struct {
 	// for the paths the gateway has no route for. /healthz, /readyz,
 	// /metrics and /console/ cannot be overridden.
 	ExtraHTTP map[string]http.Handler
+	// Unary and Stream are interceptors run after the server's own
+	// (metrics, logging, panic recovery, deadline cap), outermost first:
+	// the API's authentication, authorisation and auditing.
+	Unary  []grpc.UnaryServerInterceptor
+	Stream []grpc.StreamServerInterceptor
 }
 
 // Server serves gRPC, the HTTP/JSON gateway, health, readiness and metrics
@@ -76,7 +81,7 @@ func New(cfg Config, log *slog.Logger, r Registrar) (*Server, error) {
 		return nil, fmt.Errorf("server: metrics: %w", err)
 	}
 	s := &Server{cfg: cfg, log: log, reg: r, registry: registry, gateway: newGatewayMux(extra)}
-	s.grpc = newGRPCServer(cfg, log, m)
+	s.grpc = newGRPCServer(cfg, log, m, r)
 	if r.Register != nil {
 		r.Register(s.grpc)
 	}
@@ -94,7 +99,7 @@ func New(cfg Config, log *slog.Logger, r Registrar) (*Server, error) {
 	return s, nil
 }
 
-func newGRPCServer(cfg Config, log *slog.Logger, m *metrics) *grpc.Server {
+func newGRPCServer(cfg Config, log *slog.Logger, m *metrics, r Registrar) *grpc.Server {
 	logging, rec := callLogger{log: log}, recoverer{log: log}
 	unaryCap, streamCap := deadlineCap{limit: cfg.MaxDeadline}, deadlineCap{limit: cfg.StreamMaxDeadline}
 	return grpc.NewServer(
@@ -107,8 +112,10 @@ func newGRPCServer(cfg Config, log *slog.Logger, m *metrics) *grpc.Server {
 			Time:    30 * time.Second,
 			Timeout: 10 * time.Second,
 		}),
-		grpc.ChainUnaryInterceptor(m.unary, logging.unary, rec.unary, unaryCap.unary),
-		grpc.ChainStreamInterceptor(m.stream, logging.stream, rec.stream, streamCap.stream),
+		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{m.unary, logging.unary, rec.unary, unaryCap.unary},
+			r.Unary...)...),
+		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{m.stream, logging.stream, rec.stream, streamCap.stream},
+			r.Stream...)...),
 	)
 }
 

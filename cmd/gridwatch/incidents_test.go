@@ -42,10 +42,13 @@ func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 		t.Fatal(err)
 	}
 	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp}
+	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },
 		Gateway:  api.RegisterGateway,
 		Ready:    st.Ping,
+		Unary:    unary,
+		Stream:   stream,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -68,10 +68,13 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	}
 	defer disp.stop()
 	cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = disp.svc, disp.events, disp.svc
+	unary, stream := api.Interceptors(cfg.API)
 	srv, err := server.New(cfg.Server, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg.API) },
 		Gateway:  api.RegisterGateway,
 		Ready:    st.grid.Ping,
+		Unary:    unary,
+		Stream:   stream,
 	})
 	if err != nil {
 		return err
