@@ -18,10 +18,16 @@ const DefaultWatchBuffer = 256
 // its buffer behind is dropped (its stream ends RESOURCE_EXHAUSTED and the
 // client reconnects, re-reading incidents with GetIncident). Events of one
 // process only: with several servers each one streams its own.
+//
+// The watchers of one responder's events (every phone's WatchOffers) are
+// indexed by responder, so an event costs the same however many phones
+// are connected; the others (WatchIncidents) each see every event.
 type Broadcaster struct {
 	buffer int
 	mu     sync.Mutex
-	subs   map[*watcher]struct{}
+	all    map[*watcher]struct{}            // watchers filtering every event
+	byResp map[string]map[*watcher]struct{} // watchers of one responder
+	n      int                              // open watchers
 }
 
 // watchItem is one event as streamed, shared read-only by every watcher.
@@ -30,10 +36,12 @@ type watchItem struct {
 	incident *gridwatchv1.Incident
 }
 
-// watcher is one open Watch stream.
+// watcher is one open Watch stream: of the events naming responder if
+// that is set, else of the events match accepts.
 type watcher struct {
-	match func(inc *dispatch.Incident, ev dispatch.Event) bool
-	ch    chan watchItem // closed when the watcher is dropped
+	responder string
+	match     func(inc *dispatch.Incident, ev dispatch.Event) bool
+	ch        chan watchItem // closed when the watcher is dropped
 }
 
 // NewBroadcaster returns a broadcaster whose watchers may each fall buffer
@@ -42,7 +50,7 @@ func NewBroadcaster(buffer int) *Broadcaster {
 	if buffer <= 0 {
 		buffer = DefaultWatchBuffer
 	}
-	return &Broadcaster{buffer: buffer, subs: map[*watcher]struct{}{}}
+	return &Broadcaster{buffer: buffer, all: map[*watcher]struct{}{}, byResp: map[string]map[*watcher]struct{}{}}
 }
 
 var _ dispatch.EventSink = (*Broadcaster)(nil)
@@ -53,19 +61,28 @@ func (b *Broadcaster) Publish(_ context.Context, inc *dispatch.Incident, ev disp
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var item watchItem
-	for w := range b.subs {
-		if !w.match(inc, ev) {
-			continue
+	for w := range b.all {
+		if w.match(inc, ev) {
+			b.deliver(w, &item, inc, ev)
 		}
-		if item.event == nil {
-			item = watchItem{event: eventToProto(ev), incident: incidentToProto(inc)}
+	}
+	if ev.ResponderID != "" {
+		for w := range b.byResp[ev.ResponderID] {
+			b.deliver(w, &item, inc, ev)
 		}
-		select {
-		case w.ch <- item:
-		default: // too far behind: drop it rather than stall dispatch
-			delete(b.subs, w)
-			close(w.ch)
-		}
+	}
+}
+
+// deliver hands the event to w, converting it into *item on first use,
+// or drops w if it is too far behind; b.mu is held.
+func (b *Broadcaster) deliver(w *watcher, item *watchItem, inc *dispatch.Incident, ev dispatch.Event) {
+	if item.event == nil {
+		*item = watchItem{event: eventToProto(ev), incident: incidentToProto(inc)}
+	}
+	select {
+	case w.ch <- *item:
+	default: // too far behind: drop it rather than stall dispatch
+		b.remove(w)
 	}
 }
 
@@ -73,8 +90,24 @@ func (b *Broadcaster) Publish(_ context.Context, inc *dispatch.Incident, ev disp
 func (b *Broadcaster) subscribe(match func(*dispatch.Incident, dispatch.Event) bool) *watcher {
 	w := &watcher{match: match, ch: make(chan watchItem, b.buffer)}
 	b.mu.Lock()
-	b.subs[w] = struct{}{}
-	b.mu.Unlock()
+	defer b.mu.Unlock()
+	b.all[w] = struct{}{}
+	b.n++
+	return w
+}
+
+// subscribeResponder adds a watcher of the events naming the responder id.
+func (b *Broadcaster) subscribeResponder(id string) *watcher {
+	w := &watcher{responder: id, ch: make(chan watchItem, b.buffer)}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	set := b.byResp[id]
+	if set == nil {
+		set = map[*watcher]struct{}{}
+		b.byResp[id] = set
+	}
+	set[w] = struct{}{}
+	b.n++
 	return w
 }
 
@@ -82,15 +115,29 @@ func (b *Broadcaster) subscribe(match func(*dispatch.Incident, dispatch.Event) b
 func (b *Broadcaster) unsubscribe(w *watcher) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if _, ok := b.subs[w]; ok {
-		delete(b.subs, w)
-		close(w.ch)
+	b.remove(w)
+}
+
+// remove closes w and forgets it, if it is still subscribed; b.mu is held.
+func (b *Broadcaster) remove(w *watcher) {
+	set := b.all
+	if w.responder != "" {
+		set = b.byResp[w.responder]
 	}
+	if _, ok := set[w]; !ok {
+		return
+	}
+	delete(set, w)
+	if w.responder != "" && len(set) == 0 {
+		delete(b.byResp, w.responder)
+	}
+	b.n--
+	close(w.ch)
 }
 
 // Watchers returns the number of open watchers.
 func (b *Broadcaster) Watchers() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return len(b.subs)
+	return b.n
 }

@@ -19,9 +19,7 @@ func (s *dispatchServer) WatchOffers(req *gridwatchv1.WatchOffersRequest, stream
 	if err != nil {
 		return s.fail(stream.Context(), err)
 	}
-	w := s.events.subscribe(func(_ *dispatch.Incident, ev dispatch.Event) bool {
-		return ev.ResponderID == id
-	})
+	w := s.events.subscribeResponder(id)
 	return s.pump(stream, w, func(it watchItem) error {
 		return stream.Send(&gridwatchv1.WatchOffersResponse{Event: it.event, Incident: it.incident})
 	})

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
+	"github.com/gridwatch/gridwatch/geo"
+	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 )
 
@@ -50,10 +53,16 @@ func (s *Service) staff(ctx context.Context, id string) (Incident, error) {
 	if err != nil {
 		return Incident{}, err
 	}
+	return s.staffIncident(ctx, inc)
+}
+
+// staffIncident is staff on the incident as just read or changed.
+func (s *Service) staffIncident(ctx context.Context, inc Incident) (Incident, error) {
 	var errs []error
+	var found searches
 	for i := range inc.Slots {
-		if err := s.staffSlot(ctx, &inc, i); err != nil {
-			errs = append(errs, fmt.Errorf("staffing slot %d of %s: %w", i, id, err))
+		if err := s.staffSlot(ctx, &inc, i, &found); err != nil {
+			errs = append(errs, fmt.Errorf("staffing slot %d of %s: %w", i, inc.ID, err))
 		}
 	}
 	return inc, errors.Join(errs...)
@@ -62,17 +71,17 @@ func (s *Service) staff(ctx context.Context, id string) (Incident, error) {
 // staffSlot offers an open slot to its circle's best untried candidates,
 // widening to the next circle when one runs out and exhausting the slot
 // after the last. inc is kept up to date.
-func (s *Service) staffSlot(ctx context.Context, inc *Incident, slot int) error {
+func (s *Service) staffSlot(ctx context.Context, inc *Incident, slot int, found *searches) error {
 	for range len(s.policy.Circles) + 1 {
 		sl := inc.Slots[slot]
 		if sl.State != SlotOpen || !inc.State.Active() {
 			return nil
 		}
-		cands, err := s.candidates(ctx, inc, sl)
+		circles, err := found.circles(ctx, s.finder, inc.Position, sl.Kinds)
 		if err != nil {
 			return err
 		}
-		placed, err := s.offerTo(ctx, inc, slot, cands)
+		placed, err := s.offerTo(ctx, inc, slot, candidates(inc, sl, circles))
 		if placed > 0 || err != nil {
 			return err
 		}
@@ -81,6 +90,33 @@ func (s *Service) staffSlot(ctx context.Context, inc *Incident, slot int) error 
 		}
 	}
 	return nil
+}
+
+// searches remembers the responders found around one incident during one
+// staffing, by kinds: a slot widening to the next circle, and the next
+// slot of the same kinds, use the same search (every circle comes from
+// one) rather than asking presence again.
+type searches []search
+
+type search struct {
+	kinds   []grid.ResponderKind
+	circles []presence.Circle
+}
+
+// circles returns the circles of responders of kinds around p, searching
+// only if no search of the same kinds was made.
+func (ss *searches) circles(ctx context.Context, f Finder, p geo.LatLng, kinds []grid.ResponderKind) ([]presence.Circle, error) {
+	for _, x := range *ss {
+		if slices.Equal(x.kinds, kinds) {
+			return x.circles, nil
+		}
+	}
+	circles, err := f.FindResponders(ctx, presence.Query{Point: p, Kinds: kinds, Limit: presence.MaxLimit})
+	if err != nil {
+		return nil, fmt.Errorf("finding responders: %w", err)
+	}
+	*ss = append(*ss, search{kinds: kinds, circles: circles})
+	return circles, nil
 }
 
 // offerTo offers the slot to cands in order until Policy.Fanout offers are
@@ -126,16 +162,11 @@ func pending(inc *Incident, slot int) int {
 	return n
 }
 
-// candidates returns the responders of the slot's circle and kinds, best
+// candidates returns the responders of the slot's circle in circles, best
 // first, without anyone offered or assigned on the incident before.
-func (s *Service) candidates(ctx context.Context, inc *Incident, sl Slot) ([]string, error) {
-	circles, err := s.finder.FindResponders(ctx, presence.Query{Point: inc.Position, Kinds: sl.Kinds,
-		Limit: presence.MaxLimit})
-	if err != nil {
-		return nil, fmt.Errorf("finding responders: %w", err)
-	}
+func candidates(inc *Incident, sl Slot, circles []presence.Circle) []string {
 	if sl.Circle >= len(circles) {
-		return nil, nil
+		return nil
 	}
 	tried := make(map[string]bool, len(inc.Offers)+len(inc.Assignments))
 	for _, o := range inc.Offers {
@@ -150,7 +181,7 @@ func (s *Service) candidates(ctx context.Context, inc *Incident, sl Slot) ([]str
 			ids = append(ids, r.ID)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 // widen moves an open slot to the next circle, or exhausts it after the

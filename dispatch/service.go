@@ -143,10 +143,11 @@ func (s *Service) CreateIncident(ctx context.Context, req NewIncident) (Incident
 	if err != nil && !errors.Is(err, ErrConflict) {
 		return got, fmt.Errorf("starting the dispatch of %s: %w", got.ID, err)
 	}
-	if err == nil {
-		s.publish(ctx, &ch.Incident, ch.Events)
+	if err != nil { // another call started it: staff it as it now is
+		return s.staff(ctx, got.ID)
 	}
-	return s.staff(ctx, got.ID)
+	s.publish(ctx, &ch.Incident, ch.Events)
+	return s.staffIncident(ctx, ch.Incident)
 }
 
 // checkNewIncident validates a request.

@@ -147,6 +147,48 @@ func arrive(t *testing.T, e *env, id string) {
 	}
 }
 
+// TestServiceSearchesOncePerKinds checks that staffing an incident asks
+// presence once per set of kinds: a slot widening to the next circle and a
+// second slot of the same kinds reuse the search.
+func TestServiceSearchesOncePerKinds(t *testing.T) {
+	local, patrol := dispatchtest.Responders(grid.WatchVolunteer, "v1", "v2"), dispatchtest.Responders(grid.PatrolOfficer, "p1")
+	tests := []struct {
+		name         string
+		severity     int
+		circles      [][]presence.Ranked
+		wantPending  []string
+		wantCircles  []int
+		wantSearches int
+	}{
+		{"no one near: both slots widen to circle 3", 2, [][]presence.Ranked{nil, nil, append(local[:1:1], patrol...)},
+			[]string{"v1", "p1"}, []int{2, 2}, 2},
+		{"two locals, a patrol, reinforcements none", 4, [][]presence.Ranked{local, patrol, nil},
+			[]string{"v1", "v2", "p1"}, []int{0, 0, 1, 2}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.finder.Set(tt.circles...)
+			req := request("req-" + tt.name)
+			req.Severity = tt.severity
+			inc, err := e.svc.CreateIncident(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var circles []int
+			for _, sl := range inc.Slots {
+				circles = append(circles, sl.Circle)
+			}
+			if got := pendingOf(inc); !slices.Equal(got, tt.wantPending) || !slices.Equal(circles, tt.wantCircles) {
+				t.Errorf("pending %v, slot circles %v; want %v, %v", got, circles, tt.wantPending, tt.wantCircles)
+			}
+			if got := e.finder.Searches(); got != tt.wantSearches {
+				t.Errorf("searches: got %d, want %d", got, tt.wantSearches)
+			}
+		})
+	}
+}
+
 func TestServiceCreateIdempotent(t *testing.T) {
 	e, ctx := newEnv(t), context.Background()
 	first, err := e.svc.CreateIncident(ctx, request("req-1"))

@@ -24,8 +24,9 @@ var Base = time.Date(2025, 6, 1, 8, 0, 0, 0, time.FixedZone("CST", 8*3600))
 // Finder is a fake dispatch.Finder: fixed circles of responders, filtered
 // by the query's kinds. Safe for concurrent use.
 type Finder struct {
-	mu      sync.Mutex
-	circles [][]presence.Ranked
+	mu       sync.Mutex
+	circles  [][]presence.Ranked
+	searches int
 }
 
 // Set replaces the circles: circles[i] lists circle i's responders, best
@@ -40,6 +41,7 @@ func (f *Finder) Set(circles ...[]presence.Ranked) {
 func (f *Finder) FindResponders(_ context.Context, q presence.Query) ([]presence.Circle, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.searches++
 	out := make([]presence.Circle, len(f.circles))
 	for i, rs := range f.circles {
 		out[i].MaxETASeconds = float64(60 * (2*i + 1))
@@ -50,6 +52,13 @@ func (f *Finder) FindResponders(_ context.Context, q presence.Query) ([]presence
 		}
 	}
 	return out, nil
+}
+
+// Searches returns how many times FindResponders was called.
+func (f *Finder) Searches() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.searches
 }
 
 // Responders returns ranked responders of a kind with the given ids.
