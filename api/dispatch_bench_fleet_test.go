@@ -122,9 +122,12 @@ func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 		b.Fatal(err)
 	}
 	cfg := Config{Logger: log, Dispatch: disp, Events: events, Arrivals: disp}
+	unary, stream := Interceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
 		Gateway:  RegisterGateway,
+		Unary:    unary,
+		Stream:   stream,
 	})
 	if err != nil {
 		b.Fatal(err)
