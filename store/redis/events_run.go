@@ -21,7 +21,7 @@ const (
 // from the last entry read, so a short outage delays events but loses
 // none, unless MaxLen trimmed them away meanwhile: Run logs that gap and
 // goes on with what is left. An unreadable entry (a newer format, say) is
-// logged and skipped. Call Run once per process.
+// logged and skipped. Run each Events once at a time.
 func (e *Events) Run(ctx context.Context, local dispatch.EventSink) error {
 	var b backoff
 	last, err := e.start(ctx, &b)
