@@ -16,8 +16,11 @@ const DefaultWatchBuffer = 256
 // streams: it hands each event to every watcher whose filter matches,
 // without blocking the dispatch service. A watcher that falls more than
 // its buffer behind is dropped (its stream ends RESOURCE_EXHAUSTED and the
-// client reconnects, re-reading incidents with GetIncident). Events of one
-// process only: with several servers each one streams its own.
+// client reconnects, re-reading incidents with GetIncident). It reaches
+// this process's watchers only; with several servers on one Redis,
+// gridwatchd feeds it from the shared event stream (store/redis.Events)
+// instead of from the dispatch service, so that its watchers see every
+// server's events.
 //
 // The watchers of one responder's events (every phone's WatchOffers) are
 // indexed by responder, so an event costs the same however many phones

@@ -33,6 +33,16 @@ type EventSink interface {
 	Publish(ctx context.Context, inc *Incident, ev Event)
 }
 
+// ChangeSink is an EventSink that also takes the events of one change at
+// once, in order, so that it can send them as one message (the Redis
+// event bus: one XADD per change, not one per event). The service hands a
+// change's events to PublishChange when its sink has it, else to Publish
+// one by one.
+type ChangeSink interface {
+	EventSink
+	PublishChange(ctx context.Context, inc *Incident, events []Event)
+}
+
 // NopSink discards events.
 type NopSink struct{}
 
@@ -189,8 +199,15 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// publish hands events to the sink.
+// publish hands a change's events to the sink: all at once to a
+// ChangeSink, else one by one.
 func (s *Service) publish(ctx context.Context, inc *Incident, events []Event) {
+	if cs, ok := s.sink.(ChangeSink); ok {
+		if len(events) > 0 {
+			cs.PublishChange(ctx, inc, events)
+		}
+		return
+	}
 	for _, ev := range events {
 		s.sink.Publish(ctx, inc, ev)
 	}

@@ -295,3 +295,44 @@ func TestNormalizePhone(t *testing.T) {
 		}
 	}
 }
+
+// changeSink records each change's events as one batch.
+type changeSink struct {
+	dispatchtest.Sink
+	batches [][]dispatch.Event
+}
+
+func (s *changeSink) PublishChange(_ context.Context, _ *dispatch.Incident, events []dispatch.Event) {
+	s.batches = append(s.batches, slices.Clone(events))
+}
+
+// TestServiceChangeSink: a ChangeSink gets each change's events in one
+// call, in timeline order, and nothing through Publish.
+func TestServiceChangeSink(t *testing.T) {
+	e, ctx := newEnv(t), context.Background()
+	sink := &changeSink{}
+	svc, err := dispatch.NewService(memory.NewDispatch(), e.finder, e.statuses, dispatch.Config{
+		CallerKey: dispatchtest.CallerKey, Now: e.clock.Now, Sink: sink}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := svc.CreateIncident(ctx, request(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc, err = svc.Accept(ctx, offerOf(t, inc, "v1"), "v1"); err != nil {
+		t.Fatal(err)
+	}
+	var flat []dispatch.Event
+	for _, b := range sink.batches {
+		flat = append(flat, b...)
+	}
+	last := sink.batches[len(sink.batches)-1]
+	if !slices.EqualFunc(flat, inc.Timeline, func(a, b dispatch.Event) bool { return a.Seq == b.Seq && a.Type == b.Type }) ||
+		len(last) != 2 || last[0].Type != dispatch.EventAccepted || last[1].Type != dispatch.EventTransition {
+		t.Errorf("batches %v\nwant the timeline %v, the accept's two events in one batch", sink.batches, inc.Timeline)
+	}
+	if n := len(sink.Events()); n != 0 {
+		t.Errorf("Publish got %d events, want none", n)
+	}
+}

@@ -45,13 +45,16 @@ func TestParseConfig(t *testing.T) {
 		{"infinite speed", nil, map[string]string{"GRIDWATCH_SPEED_BIKE_KMH": "+Inf"}, nil, true},
 		{"stale-after zero", []string{"-stale-after", "0s"}, nil, nil, true},
 		{"dispatch defaults", nil, nil, func(c config) bool {
-			return c.Dispatch.Tick == 500*time.Millisecond && c.Dispatch.CallerKey == "" &&
+			return c.Dispatch.Tick == 500*time.Millisecond && c.Dispatch.CallerKey == "" && c.Dispatch.EventStreamLen == 10_000 &&
 				c.Dispatch.Policy.Validate() == nil && c.Dispatch.Policy.Fanout == 1
 		}, false},
 		{"dispatch env", nil, map[string]string{"GRIDWATCH_DISPATCH_TICK": "2s",
 			"GRIDWATCH_CALLER_KEY": strings.Repeat("k", 32)}, func(c config) bool {
 			return c.Dispatch.Tick == 2*time.Second && len(c.Dispatch.CallerKey) == 32
 		}, false},
+		{"event stream length", []string{"-event-stream-len", "500"}, nil,
+			func(c config) bool { return c.Dispatch.EventStreamLen == 500 }, false},
+		{"zero event stream length", nil, map[string]string{"GRIDWATCH_EVENT_STREAM_LEN": "0"}, nil, true},
 		{"short caller key", []string{"-caller-key", "short"}, nil, nil, true},
 		{"zero tick", []string{"-dispatch-tick", "0s"}, nil, nil, true},
 		{"missing policy", []string{"-dispatch-policy", "/nonexistent/policy.json"}, nil, nil, true},

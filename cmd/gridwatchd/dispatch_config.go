@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gridwatch/gridwatch/dispatch"
+	redisstore "github.com/gridwatch/gridwatch/store/redis"
 )
 
 // dispatchConfig is what gridwatchd is told about dispatch.
@@ -15,6 +16,9 @@ type dispatchConfig struct {
 	PolicyFile string          // "" is dispatch.DefaultPolicy
 	Policy     dispatch.Policy // loaded from PolicyFile by parseConfig
 	CallerKey  string          // "" makes gridwatchd generate one
+	// EventStreamLen caps the Redis event stream (approximately): how many
+	// changes a server cut off from Redis can catch up on.
+	EventStreamLen int64
 }
 
 // dispatchFlags defines the flags of the dispatch service.
@@ -23,12 +27,17 @@ func dispatchFlags(fs *flag.FlagSet, c *dispatchConfig) {
 	fs.StringVar(&c.PolicyFile, "dispatch-policy", "", "dispatch policy JSON file (see docs/DISPATCH.md); default built in")
 	fs.StringVar(&c.CallerKey, "caller-key", "", fmt.Sprintf("secret (at least %d bytes) keying the hashes of callers' phone numbers; "+
 		"prefer GRIDWATCH_CALLER_KEY to the flag; unset: a random key per start", dispatch.MinCallerKeyBytes))
+	fs.Int64Var(&c.EventStreamLen, "event-stream-len", redisstore.DefaultEventsMaxLen, "with -store redis: about how many "+
+		"dispatch changes the shared event stream keeps for servers catching up after losing Redis")
 }
 
 // check validates c and loads its policy file.
 func (c *dispatchConfig) check() error {
 	if c.Tick <= 0 {
 		return fmt.Errorf("-dispatch-tick %v: want > 0", c.Tick)
+	}
+	if c.EventStreamLen <= 0 {
+		return fmt.Errorf("-event-stream-len %d: want > 0", c.EventStreamLen)
 	}
 	if c.CallerKey != "" && len(c.CallerKey) < dispatch.MinCallerKeyBytes {
 		return fmt.Errorf("-caller-key: want at least %d bytes, have %d", dispatch.MinCallerKeyBytes, len(c.CallerKey))

@@ -48,7 +48,7 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	if err != nil {
 		return err
 	}
-	disp, err := startDispatch(ctx, cfg.Dispatch, st.dispatch, pres, log)
+	disp, err := startDispatch(ctx, cfg.Dispatch, st.dispatch, st.events, pres, log)
 	if err != nil {
 		return err
 	}

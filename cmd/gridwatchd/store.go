@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/gridwatch/gridwatch/dispatch"
@@ -18,13 +19,21 @@ type stores struct {
 	grid     grid.Store
 	presence presence.Store
 	dispatch dispatch.Store
-	close    func()
+	// events is the dispatch event bus shared by every server on the same
+	// Redis; nil with the memory engine, whose events stay in the process.
+	events *redisstore.Events
+	close  func()
 }
 
 // openStore opens the configured engine: the grid and presence stores of
 // one memory engine, or of one Redis client. A Redis that is down at start
 // is not fatal: /readyz and grpc.health report it until it answers.
-func openStore(ctx context.Context, c config) (stores, error) {
+//
+// The Redis event bus has a client of its own, which never retries (a
+// retried XADD whose reply was lost would deliver its events twice) and
+// holds each call to its context's deadline, so that a publish waits no
+// longer than the bus's timeout even on a Redis that hangs.
+func openStore(ctx context.Context, c config, log *slog.Logger) (stores, error) {
 	if c.Store == "memory" {
 		return stores{grid: memory.New(), presence: memory.NewPresence(), dispatch: memory.NewDispatch(),
 			close: func() {}}, nil
@@ -37,10 +46,15 @@ func openStore(ctx context.Context, c config) (stores, error) {
 	opts.ReadTimeout = 3 * time.Second
 	opts.WriteTimeout = 3 * time.Second
 	client := goredis.NewClient(opts)
+	busOpts := *opts
+	busOpts.MaxRetries, busOpts.ContextTimeoutEnabled = -1, true
+	busClient := goredis.NewClient(&busOpts)
 	return stores{
 		grid:     redisstore.New(redisstore.Options{Client: client}),
 		presence: redisstore.NewPresence(redisstore.Options{Client: client}),
 		dispatch: redisstore.NewDispatch(redisstore.Options{Client: client}),
-		close:    func() { _ = client.Close() },
+		events: redisstore.NewEvents(redisstore.Options{Client: busClient},
+			redisstore.EventsConfig{MaxLen: c.Dispatch.EventStreamLen}, log),
+		close: func() { _ = busClient.Close(); _ = client.Close() },
 	}, nil
 }

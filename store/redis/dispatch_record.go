@@ -169,6 +169,23 @@ func unstaffedID(m string) string {
 // encodeNewIncident returns the record of a new incident: state new, its
 // slots open and one created event.
 func encodeNewIncident(inc dispatch.Incident) (string, error) {
+	head, err := headOf(&inc)
+	if err != nil {
+		return "", err
+	}
+	r := incidentRec{V: dispatchVersion, ID: inc.ID, UK: unstaffedMember(inc), Head: head,
+		State: incidentStateCodes[dispatch.StateNew]}
+	for _, s := range inc.Slots {
+		r.Slots = append(r.Slots, slotRec{Circle: s.Circle, State: slotStateCodes[dispatch.SlotOpen]})
+	}
+	r.TL = []eventRec{{At: nsOf(inc.CreatedAt), Type: eventTypeCodes[dispatch.EventCreated],
+		Actor: dispatch.ActorSystem, Slot: -1}}
+	b, err := json.Marshal(r)
+	return string(b), err
+}
+
+// headOf returns the JSON of what never changes in inc.
+func headOf(inc *dispatch.Incident) (string, error) {
 	src, err := sources.name(inc.Source)
 	if err != nil {
 		return "", err
@@ -180,7 +197,6 @@ func encodeNewIncident(inc dispatch.Incident) (string, error) {
 	if inc.Cell != 0 {
 		h.Cell = cellHex(inc.Cell)
 	}
-	r := incidentRec{V: dispatchVersion, ID: inc.ID, UK: unstaffedMember(inc), State: incidentStateCodes[dispatch.StateNew]}
 	for i, s := range inc.Slots {
 		h.Kinds[i] = []string{}
 		for _, k := range s.Kinds {
@@ -190,17 +206,69 @@ func encodeNewIncident(inc dispatch.Incident) (string, error) {
 			}
 			h.Kinds[i] = append(h.Kinds[i], n)
 		}
-		r.Slots = append(r.Slots, slotRec{Circle: s.Circle, State: slotStateCodes[dispatch.SlotOpen]})
 	}
-	r.TL = []eventRec{{At: nsOf(inc.CreatedAt), Type: eventTypeCodes[dispatch.EventCreated],
-		Actor: dispatch.ActorSystem, Slot: -1}}
 	head, err := json.Marshal(h)
+	return string(head), err
+}
+
+// recordOf returns the whole of inc as a record that incidentRec.incident reads
+// back equal (the event bus sends it; the stores never write it: UK is
+// left empty). A record keeps an assignment's target, not whether it was
+// met, so Target is the time to scene when met, else -1: read back, the
+// comparison gives the same TargetMet. Slots must be in index order, and
+// TimeToScene what every engine derives (ArrivedAt - CreatedAt, at
+// least 0).
+func recordOf(inc *dispatch.Incident) (incidentRec, error) {
+	head, err := headOf(inc)
 	if err != nil {
-		return "", err
+		return incidentRec{}, err
 	}
-	r.Head = string(head)
-	b, err := json.Marshal(r)
-	return string(b), err
+	r := incidentRec{V: dispatchVersion, ID: inc.ID, Head: head, State: incidentStateCodes[inc.State]}
+	for _, s := range inc.Slots {
+		r.Slots = append(r.Slots, slotRec{Circle: s.Circle, State: slotStateCodes[s.State], Who: s.Assignee})
+	}
+	for _, o := range inc.Offers {
+		r.Offers = append(r.Offers, offerRec{ID: o.ID, Slot: o.SlotIndex, Responder: o.ResponderID,
+			Circle: o.Circle, At: nsOf(o.OfferedAt), Expires: nsOf(o.ExpiresAt), State: offerStateCodes[o.State],
+			Closed: nsOf(o.ClosedAt)})
+	}
+	for _, a := range inc.Assignments {
+		ar := asgRec{Responder: a.ResponderID, Slot: a.SlotIndex, Circle: a.Circle, Manual: b2i(a.Manual),
+			Offer: a.OfferID, Accepted: nsOf(a.AcceptedAt), Arrived: nsOf(a.ArrivedAt), Released: nsOf(a.ReleasedAt),
+			Withdrawn: b2i(a.Withdrawn)}
+		if !a.ArrivedAt.IsZero() {
+			tgt := int64(-1)
+			if a.TargetMet {
+				tgt = int64(max(0, a.ArrivedAt.Sub(inc.CreatedAt)))
+			}
+			ar.Target = strconv.FormatInt(tgt, 10)
+		}
+		r.Asg = append(r.Asg, ar)
+	}
+	for _, e := range inc.Timeline {
+		r.TL = append(r.TL, eventRecOf(e))
+	}
+	return r, nil
+}
+
+// eventRecOf returns the record of an event (its Seq is its place).
+func eventRecOf(e dispatch.Event) eventRec {
+	return eventRec{At: nsOf(e.At), Type: eventTypeCodes[e.Type], Actor: e.Actor, Responder: e.ResponderID,
+		Slot: e.Slot, Offer: e.OfferID, From: incidentStateCodes[e.From], To: incidentStateCodes[e.To], Note: e.Note}
+}
+
+// eventOf reads the record of the event numbered seq.
+func (d *decoder) eventOf(seq int, e eventRec) dispatch.Event {
+	return dispatch.Event{Seq: seq, At: d.time(e.At), Type: eventTypes[e.Type], Actor: e.Actor,
+		ResponderID: e.Responder, Slot: e.Slot, OfferID: e.Offer, From: incidentStates[e.From],
+		To: incidentStates[e.To], Note: e.Note}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // decodeIncident reads a stored record.
@@ -209,6 +277,11 @@ func decodeIncident(s string) (dispatch.Incident, error) {
 	if err := json.Unmarshal([]byte(s), &r); err != nil {
 		return dispatch.Incident{}, fmt.Errorf("stored incident: %w", err)
 	}
+	return r.incident()
+}
+
+// incident reads the record.
+func (r incidentRec) incident() (dispatch.Incident, error) {
 	if r.V != dispatchVersion {
 		return dispatch.Incident{}, fmt.Errorf("stored incident %q: format version %d unknown", r.ID, r.V)
 	}
@@ -261,9 +334,7 @@ func decodeIncident(s string) (dispatch.Incident, error) {
 		inc.Assignments = append(inc.Assignments, as)
 	}
 	for i, e := range r.TL {
-		inc.Timeline = append(inc.Timeline, dispatch.Event{Seq: i + 1, At: d.time(e.At), Type: eventTypes[e.Type],
-			Actor: e.Actor, ResponderID: e.Responder, Slot: e.Slot, OfferID: e.Offer,
-			From: incidentStates[e.From], To: incidentStates[e.To], Note: e.Note})
+		inc.Timeline = append(inc.Timeline, d.eventOf(i+1, e))
 	}
 	if d.err != nil {
 		return dispatch.Incident{}, fmt.Errorf("stored incident %q: %w", r.ID, d.err)

@@ -134,6 +134,8 @@
 //	                                          member "<created, 20 digits>:<id>"
 //	<prefix>gw:{dispatch}:list         ZSET   every incident, all at score 0; member
 //	                                          "<newest first, 20 digits>:<id>\x00<cellhex>"
+//	<prefix>gw:{dispatch}:events       STREAM the event bus (Events): one entry per
+//	                                          change, field m (see "# Event bus")
 //
 // The responder index must be in the slot of the incident records it
 // guards, so that "a responder holds at most one current assignment,
@@ -194,4 +196,37 @@
 // empty, page with a cursor to go on from (AIP-158 allows it); an
 // unfiltered page is two round trips. Incidents stored before the index
 // existed are not in it and are not listed.
+//
+// # Event bus
+//
+// Events (NewEvents) carries dispatch events between servers sharing one
+// Redis. PublishChange appends one stream entry per change, with no
+// batching delay: XADD MAXLEN ~ EventsConfig.MaxLen, one round trip, given
+// up (and logged) after PublishTimeout. Each server's Run tails the stream
+// with XREAD BLOCK from the last id it read and hands the events to its
+// local sink, its own included, so every server sees one order. A Stream
+// rather than pub/sub: a reader cut off for a moment resumes from its last
+// id and catches up, where pub/sub would silently drop what was published
+// meanwhile. Entries the cap trimmed before a reader got to them are lost
+// to it; Run logs the gap when it finds the entry it read last trimmed.
+//
+// Field m of an entry is JSON {"v":1, "inc": ..., "evs": [...]}: the whole
+// incident after the change in the record format above (timeline, offers
+// and assignments too; an arrived assignment's target is its time to scene
+// when met, else -1, which reads back as the same TargetMet) and the
+// change's events as timeline records with their "seq".
+//
+// The stream carries the {dispatch} tag, in the slot of the incident
+// records, rather than one of its own. Its own slot would move its memory
+// and the servers' blocking reads off the node that already holds all of
+// dispatch; but the shared slot lets the mutation scripts append the entry
+// themselves later, atomically with the change, which would make the
+// stream follow every timeline's order exactly and close the window where
+// a server stops between storing a change and publishing it. The load it
+// adds is small: one XADD per change (the rate the scripts already run
+// at), one blocked XREAD per server, and MaxLen entries of a few KB.
+//
+// The bus's client should not retry commands: a retried XADD whose reply
+// was lost would append the entry twice. gridwatchd gives it a client of
+// its own with MaxRetries -1 and ContextTimeoutEnabled.
 package redis

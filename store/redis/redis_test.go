@@ -35,6 +35,7 @@ func TestNewPanics(t *testing.T) {
 		"New":         func(o redis.Options) { redis.New(o) },
 		"NewPresence": func(o redis.Options) { redis.NewPresence(o) },
 		"NewDispatch": func(o redis.Options) { redis.NewDispatch(o) },
+		"NewEvents":   func(o redis.Options) { redis.NewEvents(o, redis.EventsConfig{}, nil) },
 	}
 	tests := []struct {
 		name string
