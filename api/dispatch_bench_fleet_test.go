@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
@@ -63,6 +64,7 @@ type dispatchEngine struct {
 	grid     grid.Store
 	presence presence.Store
 	dispatch dispatch.Store
+	events   *redisstore.Events // the redis engine's event bus; nil in memory
 }
 
 // openDispatchEngine returns the stores of engine "memory" or "redis"
@@ -74,9 +76,16 @@ func openDispatchEngine(b *testing.B, name string) dispatchEngine {
 		return dispatchEngine{name: name, grid: memory.New(), presence: memory.NewPresence(),
 			dispatch: memory.NewDispatch()}
 	case "redis":
-		o := redisstore.Options{Client: redistest.New(b), Prefix: redistest.Prefix(b)}
+		client := redistest.New(b)
+		o := redisstore.Options{Client: client, Prefix: redistest.Prefix(b)}
+		// The bus's own client never retries, as in gridwatchd.
+		busOpts := *client.Options()
+		busOpts.MaxRetries, busOpts.ContextTimeoutEnabled = -1, true
+		bus := goredis.NewClient(&busOpts)
+		b.Cleanup(func() { _ = bus.Close() })
 		return dispatchEngine{name: name, grid: redisstore.New(o), presence: redisstore.NewPresence(o),
-			dispatch: redisstore.NewDispatch(o)}
+			dispatch: redisstore.NewDispatch(o),
+			events:   redisstore.NewEvents(redisstore.Options{Client: bus, Prefix: o.Prefix}, redisstore.EventsConfig{}, nil)}
 	}
 	b.Fatalf("unknown engine %q", name)
 	return dispatchEngine{}
@@ -117,7 +126,7 @@ func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 	}
 	events := NewBroadcaster(0)
 	disp, err := dispatch.NewService(eng.dispatch, pres, pres, dispatch.Config{
-		CallerKey: bytes.Repeat([]byte{7}, dispatch.MinCallerKeyBytes), Sink: dispatchSink(eng, events)}, log)
+		CallerKey: bytes.Repeat([]byte{7}, dispatch.MinCallerKeyBytes), Sink: dispatchSink(b, eng, events)}, log)
 	if err != nil {
 		b.Fatal(err)
 	}

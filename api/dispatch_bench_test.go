@@ -35,11 +35,19 @@ var (
 )
 
 // dispatchSink is the dispatch service's event sink, as gridwatchd builds
-// it: the Broadcaster feeding the Watch streams of this process. With the
-// redis engine, gridwatchd routes the events through store/redis's event
-// bus (so that every instance streams them), relayed to its Broadcaster.
-func dispatchSink(_ dispatchEngine, events *Broadcaster) dispatch.EventSink {
-	return events
+// it: with the memory engine the Broadcaster feeding the Watch streams of
+// this process; with the redis engine store/redis's event bus (so that
+// every instance streams them), whose reader relays them to the
+// Broadcaster until b ends.
+func dispatchSink(b *testing.B, eng dispatchEngine, events *Broadcaster) dispatch.EventSink {
+	if eng.events == nil {
+		return events
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = eng.events.Run(ctx, events) })
+	b.Cleanup(func() { cancel(); wg.Wait() })
+	return eng.events
 }
 
 // BenchmarkDispatchFirstOffer measures, per engine, the time from sending
