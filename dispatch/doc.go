@@ -56,9 +56,11 @@
 // call is one atomic step (store.go states the invariants), so concurrent
 // accepts, declines and ticks on any number of servers are safe: the store
 // decides races, never the service. Every stored event is also handed to
-// the EventSink, where streams to phones and the console will attach.
+// the EventSink, which feeds the phones' and the console's streams; a sink
+// that is also a ChangeSink gets each change's events in one call (the
+// Redis event bus sends them to every server as one stream entry).
 //
-// The engines in store/memory (and later store/redis) implement Store and
-// pass dispatchtest's conformance suite. docs/DISPATCH.md documents the
-// policy file.
+// The engines in store/memory and store/redis implement Store and pass
+// dispatchtest's conformance suite. docs/DISPATCH.md documents the policy
+// file.
 package dispatch
