@@ -452,3 +452,29 @@ func TestPlainTextWarning(t *testing.T) {
 		}
 	}
 }
+
+func TestTLSClientWithoutALPN(t *testing.T) {
+	te := startTLS(t, ClientAuthOff)
+	silent, err := net.Dial("tcp", te.addr) // says nothing: must not hold up others
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	c, err := tls.Dial("tcp", te.addr, clientTLS(te.ca, nil)) // no NextProtos
+	if err != nil {
+		t.Fatalf("handshake: %v", err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: gridwatch\r\nConnection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("reading the response: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz without ALPN = %s, want 200", resp.Status)
+	}
+}
