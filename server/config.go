@@ -30,6 +30,8 @@ type Config struct {
 	// ReadyInterval is how often Registrar.Ready is polled to update
 	// grpc.health.v1. Default 2s.
 	ReadyInterval time.Duration
+	// TLS, when its CertFile is set, makes the port speak TLS only.
+	TLS TLSConfig
 }
 
 // withDefaults returns c with zero fields set to their defaults, or an error

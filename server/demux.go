@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,10 +22,13 @@ const defaultPeekTimeout = 5 * time.Second
 // demux splits the connections of one listener between two sub-listeners:
 // those opening with the HTTP/2 client preface go to grpcL, all others to
 // httpL. Plain-text HTTP/2 with prior knowledge therefore counts as gRPC.
+// With tlsConfig set, every connection is a TLS connection instead, and is
+// routed once its handshake is done (see handshake).
 type demux struct {
 	root        net.Listener
 	log         *slog.Logger
 	peekTimeout time.Duration
+	tlsConfig   *tls.Config // nil: plain text
 	grpcL       *subListener
 	httpL       *subListener
 	done        chan struct{}
@@ -86,7 +90,14 @@ func (d *demux) serve() error {
 // route classifies c and hands it to the matching sub-listener.
 func (d *demux) route(c net.Conn) {
 	defer d.wg.Done()
-	pc, isGRPC, err := classify(c, d.peekTimeout)
+	var pc net.Conn
+	var isGRPC bool
+	var err error
+	if d.tlsConfig != nil {
+		pc, isGRPC, err = handshake(c, d.tlsConfig, d.peekTimeout)
+	} else {
+		pc, isGRPC, err = classify(c, d.peekTimeout)
+	}
 	d.untrack(c)
 	if err != nil {
 		d.log.Debug("dropping connection", "peer", c.RemoteAddr().String(), "error", err)

@@ -14,11 +14,29 @@
 // (h2c) is always treated as gRPC; HTTP clients must speak HTTP/1.x on this
 // port.
 //
+// # TLS
+//
+// With Config.TLS set, every connection is a TLS connection (1.2 or 1.3,
+// forward-secret AEAD suites only), handshaken in its own goroutine under
+// the same timeout, and routed by ALPN instead of by peeking: a client that
+// offers only h2, as gRPC clients do, goes to the native gRPC transport; a
+// client that also offers http/1.1 (browsers, curl) goes to the http.Server,
+// which speaks HTTP/2 or HTTP/1.1 as negotiated and hands any gRPC request
+// it gets to grpc.Server.ServeHTTP. Client certificates are off, optional
+// or required (Config.TLS.ClientAuth). The certificate, key and client CA
+// files are stat'ed at each handshake and read again when they change, so
+// certificates rotate without a restart; files that fail to load are logged
+// and the previous ones kept. The gRPC server's transport credentials only
+// describe the connection the demux handed over, so handlers find the TLS
+// state, and ClientCertificate the verified client certificate, in
+// peer.FromContext. Without TLS, Serve warns unless it listens on loopback.
+//
 // # Gateway
 //
 // The gateway reaches the gRPC server in-process: the same grpc.Server also
 // serves an in-memory listener, and the *grpc.ClientConn handed to
-// Registrar.Gateway dials it. The gateway keeps its default lowerCamelCase
+// Registrar.Gateway dials it, so it needs no certificate even when clients
+// must present one. The gateway keeps its default lowerCamelCase
 // JSON, omits unpopulated fields, rejects unknown JSON fields and streams
 // server streams as newline-delimited JSON, flushed per message. Request
 // bodies are limited to Config.MaxRecvMsgBytes; larger ones get 413.

@@ -23,6 +23,7 @@ const (
 	probeEcho     = "/" + probeService + "/Echo"
 	probeStream   = "/" + probeService + "/Stream"
 	probeCount    = "/" + probeService + "/Count"
+	probePeer     = "/" + probeService + "/Peer"
 )
 
 // panicText is what Panic panics with; clients must never see it.
@@ -63,6 +64,12 @@ func (p *probe) register(s *grpc.Server) {
 					grpc.SetHeader(ctx, metadata.Pairs("x-request-id", id[0]))
 				}
 				return in, nil
+			}),
+			unaryMethod("Peer", func(ctx context.Context, _ *emptypb.Empty) (proto.Message, error) {
+				if c := ClientCertificate(ctx); c != nil {
+					return wrapperspb.String(c.Subject.CommonName), nil
+				}
+				return wrapperspb.String(""), nil
 			}),
 		},
 		Streams: []grpc.StreamDesc{{

@@ -36,12 +36,15 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	}
 	s.ready.update(ctx) // first check before serving starts
 	d := newDemux(lis, s.log, defaultPeekTimeout)
+	if s.tls != nil {
+		d.tlsConfig = s.tls.serverConfig()
+	}
 	errc := s.start(d, mem)
 
 	pollCtx, stopPoll := context.WithCancel(ctx)
 	var poll sync.WaitGroup
 	poll.Go(func() { s.ready.run(pollCtx) })
-	s.log.InfoContext(ctx, "serving", "addr", lis.Addr().String())
+	s.logServing(ctx, lis.Addr())
 
 	var cause error
 	select {
@@ -55,6 +58,22 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 		cause = err
 	}
 	return cause
+}
+
+// logServing says where the server serves and whether over TLS, warning
+// when plain text leaves the machine: a plain-text port on loopback is
+// presumably behind a TLS-terminating proxy on the same host.
+func (s *Server) logServing(ctx context.Context, addr net.Addr) {
+	if s.tls != nil {
+		s.log.InfoContext(ctx, "serving", "addr", addr.String(), "tls", true, "client_auth", s.cfg.TLS.ClientAuth.String())
+		return
+	}
+	s.log.InfoContext(ctx, "serving", "addr", addr.String(), "tls", false)
+	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsLoopback() {
+		return
+	}
+	s.log.WarnContext(ctx, "serving without TLS: calls, tokens and positions cross the network unencrypted; "+
+		"configure a certificate or listen on loopback behind a TLS proxy", "addr", addr.String())
 }
 
 // prepareGateway connects the gateway to the in-memory listener and lets

@@ -54,6 +54,7 @@ type Server struct {
 	ready    *readiness
 	gateway  *runtime.ServeMux
 	http     *http.Server
+	tls      *tlsFiles // nil: plain text
 
 	started atomic.Bool
 	mu      sync.Mutex
@@ -81,6 +82,13 @@ func New(cfg Config, log *slog.Logger, r Registrar) (*Server, error) {
 		return nil, fmt.Errorf("server: metrics: %w", err)
 	}
 	s := &Server{cfg: cfg, log: log, reg: r, registry: registry, gateway: newGatewayMux(extra)}
+	if cfg.TLS.Enabled() {
+		if s.tls, err = newTLSFiles(cfg.TLS, log); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	} else if err := cfg.TLS.validate(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s.grpc = newGRPCServer(cfg, log, m, r)
 	if r.Register != nil {
 		r.Register(s.grpc)
@@ -103,6 +111,7 @@ func newGRPCServer(cfg Config, log *slog.Logger, m *metrics, r Registrar) *grpc.
 	logging, rec := callLogger{log: log}, recoverer{log: log}
 	unaryCap, streamCap := deadlineCap{limit: cfg.MaxDeadline}, deadlineCap{limit: cfg.StreamMaxDeadline}
 	return grpc.NewServer(
+		grpc.Creds(handshakenCreds{}),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 			MinTime:             10 * time.Second,

@@ -25,6 +25,12 @@ import (
 // on a free port; it returns the address and the dispatch event broadcaster.
 func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	t.Helper()
+	return startConfigured(t, server.Config{})
+}
+
+// startConfigured is startDispatchServer with a server configuration.
+func startConfigured(t *testing.T, scfg server.Config) (string, *api.Broadcaster) {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := memory.New()
 	svc, err := grid.NewService(st, grid.Config{}, log)
@@ -43,7 +49,7 @@ func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	}
 	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp}
 	unary, stream := api.Interceptors(cfg)
-	srv, err := server.New(server.Config{}, log, server.Registrar{
+	srv, err := server.New(scfg, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },
 		Gateway:  api.RegisterGateway,
 		Ready:    st.Ping,

@@ -14,6 +14,13 @@
 // GRIDWATCH_ROLE) is the role sent to the server as x-gridwatch-role
 // metadata, dispatcher by default: the CLI is the operators' tool, and only
 // dispatchers see responders' precise positions.
+//
+// Calls go in plain text unless TLS is asked for: --tls trusts the system's
+// CAs, --ca-cert FILE (GRIDWATCH_CA_CERT) trusts the CAs in FILE instead,
+// --cert and --key (GRIDWATCH_CERT, GRIDWATCH_KEY) present a client
+// certificate to a server that requires mutual TLS, and --server-name names
+// the server's certificate when --server is an address it does not carry.
+// Plain text to a server not on this machine draws a warning on stderr.
 package main
 
 import (

@@ -9,7 +9,6 @@ import (
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -22,17 +21,20 @@ type app struct {
 	output  string
 	role    string
 	timeout time.Duration
+	tls     transport
+	stderr  io.Writer
 	conn    *grpc.ClientConn
 }
 
 func newRoot(getenv func(string) string) *cobra.Command {
-	a := &app{}
+	a := &app{stderr: io.Discard}
 	root := &cobra.Command{
 		Use:           "gridwatch",
 		Short:         "Administer and query a gridwatchd server",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			a.stderr = cmd.ErrOrStderr()
 			if a.output != "json" && a.output != "table" {
 				return fmt.Errorf("-o %q: want json or table", a.output)
 			}
@@ -52,6 +54,7 @@ func newRoot(getenv func(string) string) *cobra.Command {
 	root.PersistentFlags().StringVarP(&a.output, "output", "o", output, "output format: table or json (env GRIDWATCH_OUTPUT)")
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 2*time.Minute, "deadline of each call")
 	root.PersistentFlags().StringVar(&a.role, "role", orDefault(getenv("GRIDWATCH_ROLE"), defaultRole), roleUsage)
+	a.tls.flags(root, getenv)
 	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd(),
 		a.incidentsCmd())
 	return root
@@ -62,8 +65,13 @@ func (a *app) dial() (*grpc.ClientConn, error) {
 	if a.conn != nil {
 		return a.conn, nil
 	}
+	creds, err := a.tls.credentials()
+	if err != nil {
+		return nil, err
+	}
+	a.tls.warnPlainText(a.stderr, a.server)
 	conn, err := grpc.NewClient(a.server,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)))
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", a.server, err)

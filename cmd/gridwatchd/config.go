@@ -47,6 +47,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
 	model := presenceFlags(fs, &c.Presence)
 	dispatchFlags(fs, &c.Dispatch)
+	clientAuth := tlsFlags(fs, &c.Server.TLS)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -63,6 +64,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, err
 	}
 	if err := c.Dispatch.check(); err != nil {
+		return c, err
+	}
+	if err := checkTLS(&c.Server.TLS, *clientAuth); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/gridwatch/gridwatch/grid"
+	"github.com/gridwatch/gridwatch/internal/tlstest"
 	"github.com/gridwatch/gridwatch/presence"
+	"github.com/gridwatch/gridwatch/server"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -84,4 +86,47 @@ func writeTemp(t *testing.T, data string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestParseConfigTLS(t *testing.T) {
+	ca := tlstest.NewCA(t, "CA")
+	pair, other := ca.Server(t, "a"), ca.Server(t, "b")
+	cert, key := []string{"-tls-cert", pair.CertFile}, []string{"-tls-key", pair.KeyFile}
+	withCert := func(more ...string) []string { return append(append(append([]string{}, cert...), key...), more...) }
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    server.TLSConfig // compared when wantErr is ""
+		wantErr string           // in the error
+	}{
+		{"plain text", nil, nil, server.TLSConfig{}, ""},
+		{"tls", withCert(), nil, server.TLSConfig{CertFile: pair.CertFile, KeyFile: pair.KeyFile}, ""},
+		{"mutual from the environment", nil, map[string]string{"GRIDWATCH_TLS_CERT": pair.CertFile,
+			"GRIDWATCH_TLS_KEY": pair.KeyFile, "GRIDWATCH_TLS_CLIENT_CA": ca.File},
+			server.TLSConfig{CertFile: pair.CertFile, KeyFile: pair.KeyFile, ClientCAFile: ca.File, ClientAuth: server.ClientAuthRequire}, ""},
+		{"optional", withCert("-tls-client-ca", ca.File, "-tls-client-auth", "optional"), nil,
+			server.TLSConfig{CertFile: pair.CertFile, KeyFile: pair.KeyFile, ClientCAFile: ca.File, ClientAuth: server.ClientAuthOptional}, ""},
+		{"missing certificate", []string{"-tls-cert", "/nonexistent/cert.pem", "-tls-key", pair.KeyFile}, nil, server.TLSConfig{}, "-tls-cert /nonexistent/cert.pem"},
+		{"certificate without key", cert, nil, server.TLSConfig{}, "-tls-key"},
+		{"key of another certificate", []string{"-tls-cert", pair.CertFile, "-tls-key", other.KeyFile}, nil, server.TLSConfig{}, "-tls-key " + other.KeyFile},
+		{"bad client CA", withCert("-tls-client-ca", pair.KeyFile), nil, server.TLSConfig{}, "-tls-client-ca " + pair.KeyFile},
+		{"require without client CA", withCert("-tls-client-auth", "require"), nil, server.TLSConfig{}, "-tls-client-ca"},
+		{"client CA with auth off", withCert("-tls-client-ca", ca.File, "-tls-client-auth", "off"), nil, server.TLSConfig{}, "drop one"},
+		{"unknown auth", withCert("-tls-client-auth", "maybe"), nil, server.TLSConfig{}, "-tls-client-auth"},
+		{"key without certificate", key, nil, server.TLSConfig{}, "need -tls-cert"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseConfig(tt.args, func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			case tt.wantErr == "" && got.Server.TLS != tt.want:
+				t.Errorf("TLS config %+v, want %+v", got.Server.TLS, tt.want)
+			}
+		})
+	}
 }

@@ -4,10 +4,17 @@
 //
 //	gridwatchd                                  # memory engine on :8080
 //	gridwatchd -store redis -redis-url redis://127.0.0.1:6379/0
+//	gridwatchd -tls-cert cert.pem -tls-key key.pem     # TLS on the same port
 //
 // The travel times of the nearest-responder search follow -circuity and
 // -speed-{walk,bike,car}-kmh; -stale-after is how long a responder without
 // a position update is still offered work.
+//
+// -tls-cert and -tls-key make the port speak TLS only (gRPC, the gateway,
+// health and metrics alike); -tls-client-ca with -tls-client-auth optional
+// or require asks clients for certificates (mutual TLS). Without a
+// certificate the port speaks plain text and gridwatchd warns at start,
+// unless it listens on loopback only. See docs/SECURITY.md.
 //
 // Every flag can also be set from the environment as GRIDWATCH_<FLAG>, with
 // dashes as underscores (GRIDWATCH_REDIS_URL); a flag on the command line
