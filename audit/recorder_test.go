@@ -99,8 +99,10 @@ var errDown = errors.New("store down")
 func (brokenStore) Append(context.Context, audit.Record) (audit.Record, error) {
 	return audit.Record{}, errDown
 }
-func (brokenStore) List(context.Context, audit.Query) (audit.Page, error) { return audit.Page{}, errDown }
-func (brokenStore) Trim(context.Context, time.Time) (int64, error)         { return 0, errDown }
+func (brokenStore) List(context.Context, audit.Query) (audit.Page, error) {
+	return audit.Page{}, errDown
+}
+func (brokenStore) Trim(context.Context, time.Time) (int64, error) { return 0, errDown }
 
 func TestRecorderErrors(t *testing.T) {
 	ctx := context.Background()
