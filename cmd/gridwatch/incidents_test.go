@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gridwatch/gridwatch/api"
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
@@ -41,7 +42,8 @@ func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp}
+	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp,
+		Audit: audit.NewRecorder(memory.NewAudit(), nil)}
 	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },

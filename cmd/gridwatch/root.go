@@ -53,7 +53,7 @@ func newRoot(getenv func(string) string) *cobra.Command {
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 2*time.Minute, "deadline of each call")
 	root.PersistentFlags().StringVar(&a.role, "role", orDefault(getenv("GRIDWATCH_ROLE"), defaultRole), roleUsage)
 	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd(),
-		a.incidentsCmd())
+		a.incidentsCmd(), a.auditCmd())
 	return root
 }
 
