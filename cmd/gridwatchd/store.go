@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
@@ -13,21 +14,22 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// stores are the engine's stores of both domains.
+// stores are the engine's stores of every domain.
 type stores struct {
 	grid     grid.Store
 	presence presence.Store
 	dispatch dispatch.Store
+	audit    audit.Store
 	close    func()
 }
 
-// openStore opens the configured engine: the grid and presence stores of
-// one memory engine, or of one Redis client. A Redis that is down at start
+// openStore opens the configured engine: the grid, presence, dispatch and
+// audit stores of one memory engine, or of one Redis client. A Redis that is down at start
 // is not fatal: /readyz and grpc.health report it until it answers.
 func openStore(ctx context.Context, c config) (stores, error) {
 	if c.Store == "memory" {
 		return stores{grid: memory.New(), presence: memory.NewPresence(), dispatch: memory.NewDispatch(),
-			close: func() {}}, nil
+			audit: memory.NewAudit(), close: func() {}}, nil
 	}
 	opts, err := goredis.ParseURL(c.RedisURL)
 	if err != nil {
@@ -41,6 +43,7 @@ func openStore(ctx context.Context, c config) (stores, error) {
 		grid:     redisstore.New(redisstore.Options{Client: client}),
 		presence: redisstore.NewPresence(redisstore.Options{Client: client}),
 		dispatch: redisstore.NewDispatch(redisstore.Options{Client: client}),
+		audit:    redisstore.NewAudit(redisstore.Options{Client: client}),
 		close:    func() { _ = client.Close() },
 	}, nil
 }
