@@ -3,13 +3,19 @@ package api
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -327,5 +333,40 @@ func TestActionName(t *testing.T) {
 		if got := actionName(in); got != want {
 			t.Errorf("actionName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestGatewayAuditRecords lists the trail over HTTP/JSON, with a time range
+// in RFC 3339 query parameters.
+func TestGatewayAuditRecords(t *testing.T) {
+	e, _ := newAuditEnv(t)
+	e.mustCreate(t, newIncident(""))
+	mux := runtime.NewServeMux(runtime.WithMetadata(func(_ context.Context, r *http.Request) metadata.MD {
+		return metadata.Pairs(RoleMetadataKey, r.Header.Get("X-Gridwatch-Role"))
+	}))
+	if err := RegisterGateway(t.Context(), mux, e.conn); err != nil {
+		t.Fatal(err)
+	}
+	get := func(role, query string) (int, []byte) {
+		req := httptest.NewRequestWithContext(t.Context(), "GET", "/v1/auditRecords?"+query, nil)
+		req.Header.Set("X-Gridwatch-Role", role)
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes()
+	}
+	since := url.QueryEscape(time.Now().Add(-time.Hour).Format(time.RFC3339))
+	code, body := get("admin", "action=dispatch.CreateIncident&start_time="+since+"&page_size=1")
+	var resp gridwatchv1.ListAuditRecordsResponse
+	if err := protojson.Unmarshal(body, &resp); code != http.StatusOK || err != nil {
+		t.Fatalf("GET as admin: %d %s (%v)", code, body, err)
+	}
+	if len(resp.GetAuditRecords()) != 1 || resp.GetAuditRecords()[0].GetOutcome() != "OK" || resp.GetNextPageToken() == "" {
+		t.Errorf("GET as admin: %v, want the outcome of CreateIncident and a next page", &resp)
+	}
+	if code, body := get("dispatcher", ""); code != http.StatusForbidden {
+		t.Errorf("GET as dispatcher: %d %s, want 403", code, body)
+	}
+	if code, body := get("admin", "start_time=yesterday"); code != http.StatusBadRequest {
+		t.Errorf("GET with a bad time: %d %s, want 400", code, body)
 	}
 }
