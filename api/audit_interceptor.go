@@ -15,6 +15,10 @@ import (
 	"github.com/uber/h3-go/v4"
 )
 
+// apiPrefix starts the full method names of the API's RPCs; the server's
+// other services (health, reflection) are not audited.
+const apiPrefix = "/gridwatch.v1."
+
 // outcomeTimeout bounds the write of an outcome record, which runs even
 // if the caller has gone.
 const outcomeTimeout = 5 * time.Second
@@ -53,7 +57,10 @@ type auditor struct {
 
 func (a auditor) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	rule, ok := auditRules[info.FullMethod]
-	if !ok {
+	switch {
+	case !ok && !strings.HasPrefix(info.FullMethod, apiPrefix):
+		return handler(ctx, req) // health, reflection: not the API
+	case !ok:
 		rule = auditRule{kind: auditMutation}
 	}
 	switch {

@@ -14,8 +14,8 @@ type auditKind int
 const (
 	// auditMutation changes state: an attempt record is written before
 	// the handler runs (if it cannot be, the call fails UNAVAILABLE and
-	// the handler never runs), an outcome record after it. A method
-	// missing from auditRules is treated as one.
+	// the handler never runs), an outcome record after it. A method of
+	// the API (gridwatch.v1) missing from auditRules is treated as one.
 	auditMutation auditKind = iota
 	// auditRead discloses no precise position: not recorded.
 	auditRead
@@ -104,8 +104,9 @@ var (
 )
 
 // auditRules says how each method of the API is audited. A test checks
-// that every method of every service has a rule; the interceptor treats a
-// method without one as a mutation.
+// that every method of every service has a rule; the interceptor treats an
+// API method without one as a mutation, and lets the server's other
+// services (health, reflection) through unrecorded.
 var auditRules = map[string]auditRule{
 	gridwatchv1.GridService_ImportGrids_FullMethodName: mutation(on(func(r *gridwatchv1.ImportGridsRequest) auditTarget {
 		if k := kindFromProto(r.GetKind()); k == grid.Police || k == grid.Community {

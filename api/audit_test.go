@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -373,5 +374,27 @@ func TestGatewayAuditRecords(t *testing.T) {
 	}
 	if code, body := get("admin", "start_time=yesterday"); code != http.StatusBadRequest {
 		t.Errorf("GET with a bad time: %d %s, want 400", code, body)
+	}
+}
+
+// TestAuditOtherServices: the server's other services (health, reflection)
+// pass unrecorded, even with the trail down; an API method without a rule
+// is recorded as a change.
+func TestAuditOtherServices(t *testing.T) {
+	st := &auditStore{Audit: memory.NewAudit()}
+	st.down.Store(true)
+	unary := auditUnary(Config{Audit: audit.NewRecorder(st, nil)})[0]
+	ran := false
+	handler := func(context.Context, any) (any, error) { ran = true; return "ok", nil }
+	for _, m := range []string{"/grpc.health.v1.Health/Check", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"} {
+		ran = false
+		if _, err := unary(t.Context(), nil, &grpc.UnaryServerInfo{FullMethod: m}, handler); err != nil || !ran {
+			t.Errorf("%s with the trail down: ran %v, %v; want it run", m, ran, err)
+		}
+	}
+	ran = false
+	_, err := unary(t.Context(), nil, &grpc.UnaryServerInfo{FullMethod: "/gridwatch.v1.GridService/NewThing"}, handler)
+	if status.Code(err) != codes.Unavailable || ran {
+		t.Errorf("an API method without a rule, trail down: ran %v, %v; want UNAVAILABLE, not run", ran, err)
 	}
 }
