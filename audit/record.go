@@ -140,8 +140,8 @@ type Record struct {
 // Query selects records for List, newest first. The string filters match
 // exactly; empty matches everything.
 type Query struct {
-	// Since and Until bound At to [Since, Until), to the millisecond; zero
-	// values leave the range open.
+	// Since and Until bound At, which is to the millisecond, to
+	// [Since, Until); zero values leave the range open.
 	Since, Until time.Time
 	// Actor, Action and Object select records of that actor, of that
 	// action, or listing that object.
@@ -177,20 +177,29 @@ func (q Query) Match(r Record) bool {
 func (q Query) Upper() ID {
 	u := q.After
 	if !q.Until.IsZero() {
-		if t := IDAt(q.Until); u.IsZero() || t.Compare(u) < 0 {
+		if t := idCeil(q.Until); u.IsZero() || t.Compare(u) < 0 {
 			u = t
 		}
 	}
 	return u
 }
 
+// idCeil is the smallest ID whose time is not before t.
+func idCeil(t time.Time) ID {
+	id := IDAt(t)
+	if t.UnixNano() > int64(id.MS)*int64(time.Millisecond) {
+		id.MS++
+	}
+	return id
+}
+
 // Lower returns the inclusive lower bound of the IDs q may list, the
-// first of the millisecond of Since, or the zero ID.
+// first of the first millisecond not before Since, or the zero ID.
 func (q Query) Lower() ID {
 	if q.Since.IsZero() {
 		return ID{}
 	}
-	return IDAt(q.Since)
+	return idCeil(q.Since)
 }
 
 // Page is one page of a listing.

@@ -151,3 +151,23 @@ func TestRecorderTrimUsesClock(t *testing.T) {
 		t.Errorf("Trim cut at %s, want %s", st.before, want)
 	}
 }
+
+func TestQueryBounds(t *testing.T) {
+	ms := func(n int64) time.Time { return time.UnixMilli(n) }
+	tests := []struct {
+		q      audit.Query
+		lo, hi audit.ID
+	}{
+		{audit.Query{}, audit.ID{}, audit.ID{}},
+		{audit.Query{Since: ms(10), Until: ms(20)}, audit.ID{MS: 10}, audit.ID{MS: 20}},
+		{audit.Query{Since: ms(10).Add(500 * time.Microsecond), Until: ms(20).Add(time.Nanosecond)},
+			audit.ID{MS: 11}, audit.ID{MS: 21}},
+		{audit.Query{Until: ms(20), After: audit.ID{MS: 15, Seq: 3}}, audit.ID{}, audit.ID{MS: 15, Seq: 3}},
+		{audit.Query{Until: ms(20), After: audit.ID{MS: 25}}, audit.ID{}, audit.ID{MS: 20}},
+	}
+	for _, tt := range tests {
+		if lo, hi := tt.q.Lower(), tt.q.Upper(); lo != tt.lo || hi != tt.hi {
+			t.Errorf("%+v: bounds %v, %v; want %v, %v", tt.q, lo, hi, tt.lo, tt.hi)
+		}
+	}
+}
