@@ -8,6 +8,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/grid"
@@ -34,6 +35,10 @@ type Config struct {
 	// Arrivals, when set, sees every applied position update (the dispatch
 	// on-scene check).
 	Arrivals ArrivalObserver
+	// Audit, when set, records the audit trail (Interceptors adds the
+	// interceptor) and serves AuditService. Nil records nothing: only
+	// tests and tools leave it nil; gridwatchd always sets it.
+	Audit *audit.Recorder
 
 	// streamAckBatch caps the acks of one ReportLocations response
 	// (default 256); tests and benchmarks set it.
@@ -75,6 +80,9 @@ func Register(s *grpc.Server, svc *grid.Service, pres Presence, cfg Config) {
 		gridwatchv1.RegisterDispatchServiceServer(s, &dispatchServer{base: b, disp: b.cfg.Dispatch,
 			events: b.cfg.Events})
 	}
+	if b.cfg.Audit != nil {
+		gridwatchv1.RegisterAuditServiceServer(s, &auditServer{base: b, rec: b.cfg.Audit})
+	}
 }
 
 // RegisterGateway adds the HTTP/JSON bindings of the services to mux,
@@ -92,6 +100,9 @@ func RegisterGateway(ctx context.Context, mux *runtime.ServeMux, conn *grpc.Clie
 	if err := gridwatchv1.RegisterDispatchServiceHandler(ctx, mux, conn); err != nil {
 		return fmt.Errorf("api: gateway of DispatchService: %w", err)
 	}
+	if err := gridwatchv1.RegisterAuditServiceHandler(ctx, mux, conn); err != nil {
+		return fmt.Errorf("api: gateway of AuditService: %w", err)
+	}
 	return nil
 }
 
@@ -104,8 +115,13 @@ type base struct {
 // fail turns err into the status the client gets, logging the errors whose
 // cause the status hides from the client.
 func (b base) fail(ctx context.Context, err error) error {
+	return logAndConvert(ctx, b.cfg.Logger, err)
+}
+
+// logAndConvert is fail with the logger log.
+func logAndConvert(ctx context.Context, log *slog.Logger, err error) error {
 	if r := ruleFor(err); r.log {
-		b.cfg.Logger.ErrorContext(ctx, "api: request failed", "code", r.code.String(), "err", err)
+		log.ErrorContext(ctx, "api: request failed", "code", r.code.String(), "err", err)
 	}
 	return toStatus(err)
 }

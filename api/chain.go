@@ -11,12 +11,13 @@ import (
 // Interceptors returns the API's interceptors, outermost first, for the
 // server to run after its own (server.Registrar.Unary and Stream). They
 // are the one place where calls are authenticated (the caller's
-// auth.Principal is put on the context) before any handler runs.
+// auth.Principal is put on the context) before any handler runs, and,
+// last, where they are recorded in the audit trail (auditor).
 func Interceptors(cfg Config) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
-	_ = cfg
 	authn := headerAuth{}
-	return []grpc.UnaryServerInterceptor{authn.unary},
-		[]grpc.StreamServerInterceptor{authn.stream}
+	unary := []grpc.UnaryServerInterceptor{authn.unary}
+	unary = append(unary, auditUnary(cfg)...) // last: after authentication and authorisation
+	return unary, []grpc.StreamServerInterceptor{authn.stream}
 }
 
 // headerAuth takes the caller's role from the unauthenticated

@@ -24,6 +24,9 @@ func (s *dispatchServer) ListCandidates(ctx context.Context, req *gridwatchv1.Li
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
+	if len(cands) > 0 {
+		noteAuditCell(ctx, cands[0].Cell)
+	}
 	return candidatesToProto(cands, r), nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/grid"
@@ -19,6 +20,13 @@ import (
 // dispatch included (policy p, DefaultPolicy if p.Rules is nil), with
 // presenceRoster imported.
 func newDispatchEnv(t *testing.T, p dispatch.Policy) *env {
+	t.Helper()
+	return newDispatchEnvWith(t, p, nil)
+}
+
+// newDispatchEnvWith is newDispatchEnv recording the audit trail with rec
+// (none if nil).
+func newDispatchEnvWith(t *testing.T, p dispatch.Policy, rec *audit.Recorder) *env {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	svc, err := grid.NewService(memory.New(), grid.Config{}, log)
@@ -35,8 +43,8 @@ func newDispatchEnv(t *testing.T, p dispatch.Policy) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Dispatch: disp, Events: events, Arrivals: disp}
-	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	cfg := Config{Dispatch: disp, Events: events, Arrivals: disp, Audit: rec}
+	e := serveWith(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
 	e.events = events
 	e.mustImportUnits(t)
 	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {

@@ -1,9 +1,10 @@
 // Package api serves gridwatch's public API, gridwatch.v1 (proto/, generated
 // into gen/), over packages grid and presence: GridService (units, police
 // and community grids, the point lookup), RosterService (watch posts,
-// residential compounds, the responder roster) and PresenceService (shifts,
+// residential compounds, the responder roster), PresenceService (shifts,
 // position reports, the nearest responders in the 1-3-5 minute circles,
-// time in own grid).
+// time in own grid), DispatchService (incidents, offers, assignments) and
+// AuditService (the audit trail, for admins).
 //
 // Every handler has the same shape, after etcd's v3rpc: a check…Request
 // function validates the request and turns it into the domain's input (names
@@ -38,6 +39,16 @@
 // FindResponders gives precise positions and resolution-8 cells to
 // dispatchers only, resolution-7 cells to everyone else. The role is not
 // authenticated yet. docs/PRIVACY.md says what is kept and who sees it.
+//
+// # Audit trail
+//
+// With Config.Audit set, the last of the Interceptors records the audit
+// trail as auditRules says, per RPC: an attempt record before every state
+// change (the call fails UNAVAILABLE, the handler unrun, if it cannot be
+// written) and a best-effort outcome record after it; a record of the
+// responders whose precise positions a dispatcher's FindResponders or
+// ListCandidates disclosed, written before the answer is sent. Position
+// reports are exempt. docs/SECURITY.md has the details.
 //
 // # Position reports
 //

@@ -31,6 +31,7 @@ type env struct {
 	roster   gridwatchv1.RosterServiceClient
 	presence gridwatchv1.PresenceServiceClient
 	dispatch gridwatchv1.DispatchServiceClient
+	audit    gridwatchv1.AuditServiceClient
 	events   *Broadcaster // of newDispatchEnv
 }
 
@@ -61,8 +62,14 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 // bufconn listener and returns clients of it.
 func serve(t *testing.T, register func(*grpc.Server)) *env {
 	t.Helper()
+	return serveWith(t, Config{}, register)
+}
+
+// serveWith is serve with the interceptors of cfg.
+func serveWith(t *testing.T, cfg Config, register func(*grpc.Server)) *env {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
-	unary, stream := Interceptors(Config{})
+	unary, stream := Interceptors(cfg)
 	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	register(srv)
 	go func() { _ = srv.Serve(lis) }()
@@ -80,6 +87,7 @@ func serve(t *testing.T, register func(*grpc.Server)) *env {
 		roster:   gridwatchv1.NewRosterServiceClient(conn),
 		presence: gridwatchv1.NewPresenceServiceClient(conn),
 		dispatch: gridwatchv1.NewDispatchServiceClient(conn),
+		audit:    gridwatchv1.NewAuditServiceClient(conn),
 	}
 }
 

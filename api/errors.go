@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
@@ -34,6 +35,11 @@ type errorRule struct {
 var errorTable = []errorRule{
 	{err: context.DeadlineExceeded, code: codes.DeadlineExceeded, message: "deadline exceeded"},
 	{err: context.Canceled, code: codes.Canceled, message: "request canceled"},
+	// An audit record that could not be written: the call was not carried
+	// out (a mutation did not run, a read of positions sent nothing).
+	{err: audit.ErrUnrecorded, code: codes.Unavailable,
+		message: "audit trail unavailable: the call was not carried out; retry later", log: true},
+	{err: audit.ErrInvalid, code: codes.InvalidArgument},
 	{err: grid.ErrInvalid, code: codes.InvalidArgument},
 	{err: grid.ErrNotFound, code: codes.NotFound},
 	{err: grid.ErrFailedPrecondition, code: codes.FailedPrecondition},

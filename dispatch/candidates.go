@@ -9,6 +9,7 @@ import (
 
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
+	"github.com/uber/h3-go/v4"
 )
 
 // Limits of Candidates.
@@ -30,6 +31,9 @@ type SlotCandidates struct {
 	// Offered lists the responders of Circles, in circle and rank order,
 	// who have had an offer of this incident, in any state.
 	Offered []string
+	// Cell is the incident's cell (at CellResolution), the centre of
+	// Circles: where the audit trail says the positions were read.
+	Cell h3.Cell
 }
 
 // Candidates ranks, for each slot of an active incident, the available
@@ -66,7 +70,7 @@ func (s *Service) Candidates(ctx context.Context, id string, limit int) ([]SlotC
 			}
 			found[key] = circles
 		}
-		out[i] = SlotCandidates{Slot: sl, Circles: circles, Offered: offeredIn(circles, offered)}
+		out[i] = SlotCandidates{Slot: sl, Circles: circles, Offered: offeredIn(circles, offered), Cell: inc.Cell}
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gridwatch/gridwatch/api"
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
@@ -47,7 +48,8 @@ func startConfigured(t *testing.T, scfg server.Config) (string, *api.Broadcaster
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp}
+	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp,
+		Audit: audit.NewRecorder(memory.NewAudit(), nil)}
 	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(scfg, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },

@@ -56,7 +56,7 @@ func newRoot(getenv func(string) string) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.role, "role", orDefault(getenv("GRIDWATCH_ROLE"), defaultRole), roleUsage)
 	a.tls.flags(root, getenv)
 	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd(),
-		a.incidentsCmd())
+		a.incidentsCmd(), a.auditCmd())
 	return root
 }
 

@@ -26,6 +26,7 @@ type config struct {
 	API      api.Config
 	Presence presence.Config
 	Dispatch dispatchConfig
+	Audit    auditConfig
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -48,6 +49,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	model := presenceFlags(fs, &c.Presence)
 	dispatchFlags(fs, &c.Dispatch)
 	clientAuth := tlsFlags(fs, &c.Server.TLS)
+	auditFlags(fs, &c.Audit)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -67,6 +69,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, err
 	}
 	if err := checkTLS(&c.Server.TLS, *clientAuth); err != nil {
+		return c, err
+	}
+	if err := c.Audit.check(); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

@@ -62,6 +62,17 @@ func TestParseConfig(t *testing.T) {
 		{"missing policy", []string{"-dispatch-policy", "/nonexistent/policy.json"}, nil, nil, true},
 		{"policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 3}`)}, nil,
 			func(c config) bool { return c.Dispatch.Policy.Fanout == 3 }, false},
+		{"audit defaults", nil, nil, func(c config) bool {
+			return c.Audit.Retention == 400*24*time.Hour && c.Audit.TrimEvery == time.Hour
+		}, false},
+		{"audit env", nil, map[string]string{"GRIDWATCH_AUDIT_RETENTION": "4320h", "GRIDWATCH_AUDIT_TRIM_EVERY": "10m"},
+			func(c config) bool {
+				return c.Audit.Retention == 180*24*time.Hour && c.Audit.TrimEvery == 10*time.Minute
+			}, false},
+		{"audit kept for ever", []string{"-audit-retention", "0"}, nil,
+			func(c config) bool { return c.Audit.Retention == 0 }, false},
+		{"negative retention", []string{"-audit-retention", "-1h"}, nil, nil, true},
+		{"zero trim period", []string{"-audit-trim-every", "0s"}, nil, nil, true},
 		{"bad policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 99}`)}, nil, nil, true},
 	}
 	for _, tt := range tests {

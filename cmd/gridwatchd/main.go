@@ -8,7 +8,9 @@
 //
 // The travel times of the nearest-responder search follow -circuity and
 // -speed-{walk,bike,car}-kmh; -stale-after is how long a responder without
-// a position update is still offered work.
+// a position update is still offered work. Every state change and every
+// read of precise positions is recorded in the engine's audit trail, kept
+// for -audit-retention (default 400 days; docs/SECURITY.md).
 //
 // -tls-cert and -tls-key make the port speak TLS only (gRPC, the gateway,
 // health and metrics alike); -tls-client-ca with -tls-client-auth optional
@@ -32,6 +34,7 @@ import (
 	"syscall"
 
 	"github.com/gridwatch/gridwatch/api"
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
@@ -75,6 +78,8 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	}
 	defer disp.stop()
 	cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = disp.svc, disp.events, disp.svc
+	cfg.API.Audit = audit.NewRecorder(st.audit, nil)
+	defer startAuditTrim(ctx, cfg.Audit, cfg.API.Audit, log)()
 	unary, stream := api.Interceptors(cfg.API)
 	srv, err := server.New(cfg.Server, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg.API) },

@@ -229,4 +229,29 @@
 // The bus's client should not retry commands: a retried XADD whose reply
 // was lost would append the entry twice. gridwatchd gives it a client of
 // its own with MaxRetries -1 and ContextTimeoutEnabled.
+//
+// # Audit trail
+//
+// Audit (NewAudit) implements audit.Store on one stream in its own slot:
+//
+//	<prefix>gw:{audit}                 STREAM the audit trail, oldest first
+//
+// Append is one XADD with the ID "*": Redis assigns it from its own clock
+// (one clock for every gridwatchd sharing the server; IDs only grow), and
+// the record's time is the ID's millisecond. An entry's fields are "v"
+// (the format version, "1"), "act" (the action), "role" (by name), and
+// when set "actor", "tok" (the token id), "obj" (the objects, a JSON array
+// of strings), "omit" (objects left out), "cell" (the resolution-7 cell,
+// hex), "out" (the outcome) and "ref" (the attempt's ID). An entry of an
+// unknown version fails the listing rather than being misread. A retried
+// XADD whose first reply was lost can store a record twice: the trail may
+// hold a duplicate, never a gap.
+//
+// List reads back from its upper bound (the page token, or the end of the
+// time range, exclusive: "(<id>") to its lower bound with XREVRANGE and
+// applies the actor, action and object filters in Go: unfiltered, one
+// XREVRANGE of the page size plus one; filtered, batches of 500, at most
+// 10,000 entries a call, after which it returns a short page with a
+// cursor to go on from. Trim is XTRIM MINID (exact), run by gridwatchd
+// for the -audit-retention; nothing else ever removes an entry.
 package redis
