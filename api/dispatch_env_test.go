@@ -20,6 +20,27 @@ import (
 // presenceRoster imported.
 func newDispatchEnv(t *testing.T, p dispatch.Policy) *env {
 	t.Helper()
+	return newDispatchEnvAuth(t, p, testAuth())
+}
+
+// newDispatchEnvAuth is newDispatchEnv authenticating with a.
+func newDispatchEnvAuth(t *testing.T, p dispatch.Policy, a Authentication) *env {
+	t.Helper()
+	svc, pres, cfg := dispatchServices(t, p)
+	e := serveWith(t, a, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	e.events = cfg.Events
+	e.mustImportUnits(t)
+	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
+		t.Fatalf("ImportResponders: %v", err)
+	}
+	return e
+}
+
+// dispatchServices returns the grid and presence services and the API
+// configuration (dispatch with policy p) of a dispatch env, over fresh
+// memory engines.
+func dispatchServices(t *testing.T, p dispatch.Policy) (*grid.Service, *presence.Service, Config) {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	svc, err := grid.NewService(memory.New(), grid.Config{}, log)
 	if err != nil {
@@ -35,14 +56,7 @@ func newDispatchEnv(t *testing.T, p dispatch.Policy) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Dispatch: disp, Events: events, Arrivals: disp}
-	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
-	e.events = events
-	e.mustImportUnits(t)
-	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
-		t.Fatalf("ImportResponders: %v", err)
-	}
-	return e
+	return svc, pres, Config{Dispatch: disp, Events: events, Arrivals: disp}
 }
 
 // newIncident is a request for a noise complaint at scene.

@@ -16,7 +16,9 @@
 // within Leeway, a known role spelled exactly, and a scope that fits the
 // role (CheckPrincipal). Every failure is ErrUnauthenticated with a fixed
 // reason, except a genuine token of another kind (KindRating, reserved for
-// the citizen rating page), which is ErrNotAccessToken.
+// the citizen rating page), which is ErrNotAccessToken. A Verifier
+// remembers the tokens it accepted (by their SHA-256, in a bounded cache),
+// so that a client's next call with the same token checks only its times.
 //
 // # Keys
 //

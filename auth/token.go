@@ -194,7 +194,8 @@ func sign(key ed25519.PrivateKey, kid string, claims any) (string, error) {
 // Verifier checks tokens against the public keys of a key ring. It is safe
 // for concurrent use.
 type Verifier struct {
-	keys map[string]ed25519.PublicKey
+	keys  map[string]ed25519.PublicKey
+	cache verifiedCache
 }
 
 // NewVerifier returns a Verifier trusting keys, each under its KeyID.
@@ -214,8 +215,13 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 	return p, err
 }
 
-// VerifyAt is Verify at the time now, returning the token's claims too.
+// VerifyAt is Verify at the time now, returning the token's claims too. A
+// token verified before is remembered (a bounded cache): only its times
+// are checked again.
 func (v *Verifier) VerifyAt(token string, now time.Time) (Principal, Claims, error) {
+	if p, c, ok := v.cache.get(token, now); ok {
+		return p, c, nil
+	}
 	c, err := v.claims(token, now)
 	if err != nil {
 		return Principal{}, Claims{}, err
@@ -224,6 +230,7 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (Principal, Claims, err
 	if err != nil {
 		return Principal{}, Claims{}, err
 	}
+	v.cache.put(token, p, c)
 	return p, c, nil
 }
 

@@ -284,3 +284,30 @@ func TestIssueDrawsTokenIDs(t *testing.T) {
 		t.Errorf("two tokens share the jti %q", a.ID)
 	}
 }
+
+// TestVerifyCache: a token verified once is checked again only for its
+// times, the cache stays bounded, and callers cannot change what it holds.
+func TestVerifyCache(t *testing.T) {
+	v := testRing(t).Verifier()
+	tok := token(t, validClaims().with("nbf", testNow.Unix()))
+	p, _, err := v.VerifyAt(tok, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Units[0] = "changed"
+	again, _, err := v.VerifyAt(tok, testNow)
+	if err != nil || again.Units[0] != "hp" {
+		t.Errorf("second VerifyAt = %+v, %v; want the cached hp", again, err)
+	}
+	for _, at := range []time.Time{testNow.Add(2 * time.Hour), testNow.Add(-time.Hour)} {
+		if _, _, err := v.VerifyAt(tok, at); !errors.Is(err, ErrUnauthenticated) {
+			t.Errorf("cached token at %v: %v, want ErrUnauthenticated", at, err)
+		}
+	}
+	for i := range verifiedCacheSize + 10 {
+		v.cache.put(strings.Repeat("x", i), p, Claims{})
+	}
+	if n := len(v.cache.m); n > verifiedCacheSize {
+		t.Errorf("the cache holds %d tokens, more than %d", n, verifiedCacheSize)
+	}
+}

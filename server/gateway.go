@@ -37,12 +37,14 @@ func newGatewayMux(extra *http.ServeMux) *runtime.ServeMux {
 }
 
 // incomingHeader forwards the gateway defaults (permanent headers as
-// grpcgateway-*, Grpc-Metadata-* stripped of the prefix), X-Request-Id as
-// x-request-id and X-Gridwatch-Role as x-gridwatch-role (the caller's role,
-// until authentication replaces it).
+// grpcgateway-*, Grpc-Metadata-* stripped of the prefix; the gateway also
+// passes Authorization on as authorization, the caller's bearer token),
+// X-Request-Id as x-request-id, and X-Gridwatch-Role, -Subject, -Units and
+// -Grids in lower case: what a caller asserts itself to be to a server
+// whose authentication is off (ignored when it is on).
 func incomingHeader(key string) (string, bool) {
 	switch k := textproto.CanonicalMIMEHeaderKey(key); k {
-	case "X-Request-Id", "X-Gridwatch-Role":
+	case "X-Request-Id", "X-Gridwatch-Role", "X-Gridwatch-Subject", "X-Gridwatch-Units", "X-Gridwatch-Grids":
 		return strings.ToLower(k), true
 	}
 	return runtime.DefaultHeaderMatcher(key)
