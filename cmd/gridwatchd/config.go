@@ -26,6 +26,7 @@ type config struct {
 	API      api.Config
 	Presence presence.Config
 	Dispatch dispatchConfig
+	Auth     authConfig
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -47,6 +48,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
 	model := presenceFlags(fs, &c.Presence)
 	dispatchFlags(fs, &c.Dispatch)
+	authFlags(fs, &c.Auth)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -63,6 +65,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, err
 	}
 	if err := c.Dispatch.check(); err != nil {
+		return c, err
+	}
+	if err := c.Auth.check(); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

@@ -57,6 +57,13 @@ func TestParseConfig(t *testing.T) {
 		{"missing policy", []string{"-dispatch-policy", "/nonexistent/policy.json"}, nil, nil, true},
 		{"policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 3}`)}, nil,
 			func(c config) bool { return c.Dispatch.Policy.Fanout == 3 }, false},
+		{"auth defaults", nil, nil, func(c config) bool {
+			return c.Auth.Mode == "on" && c.Auth.DataDir == "./gridwatch-data"
+		}, false},
+		{"auth env", nil, map[string]string{"GRIDWATCH_AUTH": "off", "GRIDWATCH_DATA_DIR": "/var/lib/gw"},
+			func(c config) bool { return c.Auth.Mode == "off" && c.Auth.DataDir == "/var/lib/gw" }, false},
+		{"bad auth", []string{"-auth", "maybe"}, nil, nil, true},
+		{"no data dir", []string{"-data-dir", ""}, nil, nil, true},
 		{"bad policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 99}`)}, nil, nil, true},
 	}
 	for _, tt := range tests {

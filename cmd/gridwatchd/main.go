@@ -2,12 +2,19 @@
 // health, readiness and metrics on one port, over the memory engine (the
 // default) or Redis.
 //
-//	gridwatchd                                  # memory engine on :8080
+//	gridwatchd                                  # memory engine on :8080, keys in ./gridwatch-data
 //	gridwatchd -store redis -redis-url redis://127.0.0.1:6379/0
 //
 // The travel times of the nearest-responder search follow -circuity and
 // -speed-{walk,bike,car}-kmh; -stale-after is how long a responder without
 // a position update is still offered work.
+//
+// Authentication is on (-auth on): every call but health checks and
+// reflection needs a bearer token signed by a key of <-data-dir>/keys. The
+// first start creates the key and prints an admin token, once; more are
+// issued with `gridwatch token issue`. -auth off, for local experiments
+// only, lets callers assert their role and warns at every start. See
+// docs/SECURITY.md.
 //
 // Every flag can also be set from the environment as GRIDWATCH_<FLAG>, with
 // dashes as underscores (GRIDWATCH_REDIS_URL); a flag on the command line
@@ -54,6 +61,9 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	}
 	defer st.close()
 	cfg.API.Logger = log
+	if cfg.API.Auth, err = setupAuth(cfg.Auth, log, stderr); err != nil {
+		return err
+	}
 	svc, err := grid.NewService(st.grid, cfg.Grid, log)
 	if err != nil {
 		return err
