@@ -22,8 +22,15 @@ import (
 )
 
 // startDispatchServer runs the real server stack over the memory engines
-// on a free port; it returns the address and the dispatch event broadcaster.
+// on a free port, authenticating tokens of testKeys; it returns the address
+// and the dispatch event broadcaster.
 func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
+	t.Helper()
+	return startDispatchServerAuth(t, api.TokenAuth(testKeys().Verifier()))
+}
+
+// startDispatchServerAuth is startDispatchServer authenticating with a.
+func startDispatchServerAuth(t *testing.T, a api.Authentication) (string, *api.Broadcaster) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := memory.New()
@@ -41,7 +48,7 @@ func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp}
+	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp, Auth: a}
 	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },
@@ -103,7 +110,7 @@ func TestCLIIncidents(t *testing.T) {
 		{[]string{"incidents", "get", "nope"}, "", "NotFound"},
 		{[]string{"incidents", "create", "--lat", "1", "--lng", "2", "--category", "x", "--severity", "1", "--source", "tv"}, "", "--source"},
 		{[]string{"incidents", "create", "--lat", "1"}, "", "required flag"},
-		{[]string{"incidents", "cancel", id, "--role", "volunteer"}, "", "PermissionDenied"},
+		{[]string{"incidents", "cancel", id, "--token", tokenFor(t, "volunteer")}, "", "PermissionDenied"},
 		{[]string{"incidents", "close", id}, "", "FailedPrecondition"},
 		{[]string{"incidents", "resolve", id, "--note", "done"}, "", "FailedPrecondition"}, // nobody assigned yet
 		{[]string{"incidents", "cancel", id, "--reason", "test"}, "cancelled", ""},
@@ -155,7 +162,7 @@ func TestCLIIncidentsWatch(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- realMain(ctx, []string{"incidents", "watch", "-o", "json", "--server", addr},
-			&out, io.Discard, func(string) string { return "" })
+			&out, io.Discard, testGetenv)
 	}()
 	waitFor(t, func() bool { return events.Watchers() == 1 })
 	if _, err := run(t, addr, "incidents", "create", "--lat", "41.8", "--lng", "123.4",
