@@ -109,6 +109,15 @@ func TestServerBearerHTTP(t *testing.T) {
 			}
 		})
 	}
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", cancel, strings.NewReader(`{}`))
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+		if got := resp.Header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+			t.Errorf("401 with WWW-Authenticate %q, want Bearer", got)
+		}
+	}
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		if code, _ := httpCall(t, "GET", base+path, ""); code != 200 {
 			t.Errorf("GET %s without a token: %d, want 200", path, code)

@@ -10,7 +10,9 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -61,12 +63,27 @@ func outgoingHeader(key string) (string, bool) {
 }
 
 // gatewayError is the default gateway error handler, except that a request
-// body over the limit gets 413.
+// body over the limit gets 413 and an UNAUTHENTICATED call's 401 names the
+// scheme it wants, WWW-Authenticate: Bearer (RFC 6750), where the default
+// handler would put the status message.
 func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	if bl, ok := r.Context().Value(bodyLimitKey{}).(*bodyLimit); ok && bl.exceeded.Load() {
 		err = errBodyTooLarge(bl.max)
 	}
+	if status.Code(err) == codes.Unauthenticated {
+		w = bearerChallenge{w}
+	}
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
+// bearerChallenge sets WWW-Authenticate to the Bearer challenge as the
+// status is written.
+type bearerChallenge struct{ http.ResponseWriter }
+
+// WriteHeader sets the challenge, then writes the status.
+func (w bearerChallenge) WriteHeader(code int) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="gridwatch"`)
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // routingError sends requests for paths the gateway has no route for to
