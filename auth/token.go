@@ -55,16 +55,16 @@ func invalid(reason string) error { return fmt.Errorf("%w: %s", ErrUnauthenticat
 // Claims are the claims of a gridwatch token, a compact JWS (JWT) signed
 // with Ed25519 ("alg": "EdDSA").
 type Claims struct {
-	Issuer    string   `json:"iss"`
-	Subject   string   `json:"sub"`
-	Role      string   `json:"gw_role"`
-	Units     []string `json:"gw_units"`
-	Grids     []string `json:"gw_grids"`
-	Kind      string   `json:"gw_kind"`
-	IssuedAt  int64    `json:"iat"`
-	Expires   int64    `json:"exp"`
-	NotBefore int64    `json:"nbf,omitempty"`
-	ID        string   `json:"jti"`
+	Issuer    string   `json:"iss"`           // always Issuer
+	Subject   string   `json:"sub"`           // Principal.Subject
+	Role      string   `json:"gw_role"`       // Role.String()
+	Units     []string `json:"gw_units"`      // Principal.Units
+	Grids     []string `json:"gw_grids"`      // Principal.Grids
+	Kind      string   `json:"gw_kind"`       // KindAccess or KindRating
+	IssuedAt  int64    `json:"iat"`           // Unix seconds; required
+	Expires   int64    `json:"exp"`           // Unix seconds; required
+	NotBefore int64    `json:"nbf,omitempty"` // Unix seconds; optional
+	ID        string   `json:"jti"`           // random; Principal.TokenID
 }
 
 // Principal returns the caller the claims name, after checking that the
@@ -217,8 +217,11 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 
 // VerifyAt is Verify at the time now, returning the token's claims too. A
 // token verified before is remembered (a bounded cache): only its times
-// are checked again.
+// are checked again. A nil Verifier trusts no token.
 func (v *Verifier) VerifyAt(token string, now time.Time) (Principal, Claims, error) {
+	if v == nil {
+		return Principal{}, Claims{}, invalid("no verifier")
+	}
 	if p, c, ok := v.cache.get(token, now); ok {
 		return p, c, nil
 	}

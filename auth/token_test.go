@@ -311,3 +311,10 @@ func TestVerifyCache(t *testing.T) {
 		t.Errorf("the cache holds %d tokens, more than %d", n, verifiedCacheSize)
 	}
 }
+
+func TestNilVerifier(t *testing.T) {
+	var v *Verifier
+	if _, err := v.Verify(token(t, validClaims())); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("nil Verifier: %v, want ErrUnauthenticated", err)
+	}
+}

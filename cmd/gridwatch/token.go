@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -76,20 +77,7 @@ func (a *app) tokenIssueCmd(getenv func(string) string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			if a.output == "json" {
-				b, err := json.Marshal(struct {
-					Token  string      `json:"token"`
-					Claims auth.Claims `json:"claims"`
-				}{tok, claims})
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(out, "%s\n", b)
-				return err
-			}
-			_, err = fmt.Fprintln(out, tok)
-			return err
+			return a.printToken(cmd.OutOrStdout(), tok, claims)
 		},
 	}
 	keys.flags(c, getenv)
@@ -103,6 +91,23 @@ func (a *app) tokenIssueCmd(getenv func(string) string) *cobra.Command {
 	_ = c.MarkFlagRequired("role")
 	c.MarkFlagsMutuallyExclusive("data-dir", "key-file")
 	return c
+}
+
+// printToken prints tok alone, or with -o json with its claims.
+func (a *app) printToken(out io.Writer, tok string, claims auth.Claims) error {
+	if a.output != "json" {
+		_, err := fmt.Fprintln(out, tok)
+		return err
+	}
+	b, err := json.Marshal(struct {
+		Token  string      `json:"token"`
+		Claims auth.Claims `json:"claims"`
+	}{tok, claims})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "%s\n", b)
+	return err
 }
 
 func (a *app) tokenKeygenCmd(getenv func(string) string) *cobra.Command {
