@@ -19,6 +19,10 @@ const DefaultMaxImportBytes = 48 << 20
 
 // Config holds the API's limits. Zero fields take defaults.
 type Config struct {
+	// Auth says how calls are authenticated (Interceptors): TokenAuth with
+	// the server's key ring, or AuthOff. The zero value refuses every call
+	// but health checks and reflection.
+	Auth Authentication
 	// MaxImportBytes caps the geojson or data field of one import
 	// (default 48 MiB). The gRPC server's own receive limit must be above
 	// it for the cap to be reached.

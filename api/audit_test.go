@@ -14,7 +14,6 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -47,7 +46,7 @@ func (s *auditStore) Append(ctx context.Context, r audit.Record) (audit.Record, 
 func newAuditEnv(t *testing.T) (*env, *auditStore) {
 	t.Helper()
 	st := &auditStore{Audit: memory.NewAudit()}
-	return newDispatchEnvWith(t, dispatch.Policy{}, audit.NewRecorder(st, nil)), st
+	return newDispatchEnvAudit(t, dispatch.Policy{}, audit.NewRecorder(st, nil)), st
 }
 
 // mustListAudit lists every record req selects, as an admin.
@@ -347,15 +346,13 @@ func TestActionName(t *testing.T) {
 func TestGatewayAuditRecords(t *testing.T) {
 	e, _ := newAuditEnv(t)
 	e.mustCreate(t, newIncident(""))
-	mux := runtime.NewServeMux(runtime.WithMetadata(func(_ context.Context, r *http.Request) metadata.MD {
-		return metadata.Pairs(RoleMetadataKey, r.Header.Get("X-Gridwatch-Role"))
-	}))
+	mux := runtime.NewServeMux()
 	if err := RegisterGateway(t.Context(), mux, e.conn); err != nil {
 		t.Fatal(err)
 	}
 	get := func(role, query string) (int, []byte) {
 		req := httptest.NewRequestWithContext(t.Context(), "GET", "/v1/auditRecords?"+query, nil)
-		req.Header.Set("X-Gridwatch-Role", role)
+		req.Header.Set("Authorization", "Bearer "+tokenFor(testPrincipal(role)))
 		rec := httptest.NewRecorder()
 		mux.ServeHTTP(rec, req)
 		return rec.Code, rec.Body.Bytes()

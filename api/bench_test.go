@@ -63,6 +63,7 @@ func startBenchServer(b *testing.B, cfg Config) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cfg.Auth = testAuth()
 	unary, stream := Interceptors(cfg)
 	srv, err := server.New(server.Config{}, nil, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
@@ -81,7 +82,8 @@ func startBenchServer(b *testing.B, cfg Config) *benchServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, lis) }()
 	b.Cleanup(func() { cancel(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(lis.Addr().String(),
+		append(withDefaultToken(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		b.Fatal(err)
 	}

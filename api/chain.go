@@ -4,37 +4,19 @@ import (
 	"context"
 
 	"google.golang.org/grpc"
-
-	"github.com/gridwatch/gridwatch/auth"
 )
 
 // Interceptors returns the API's interceptors, outermost first, for the
 // server to run after its own (server.Registrar.Unary and Stream). They
-// are the one place where calls are authenticated (the caller's
-// auth.Principal is put on the context) before any handler runs, and,
-// last, where they are recorded in the audit trail (auditor).
+// are the one place where calls are authenticated (cfg.Auth: the caller's
+// auth.Principal is put on the context, or the call is refused
+// UNAUTHENTICATED) before any handler runs, and, last, where they are
+// recorded in the audit trail (cfg.Audit; auditor).
 func Interceptors(cfg Config) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
-	authn := headerAuth{}
+	authn := authenticator{a: cfg.Auth}
 	unary := []grpc.UnaryServerInterceptor{authn.unary}
 	unary = append(unary, auditUnary(cfg)...) // last: after authentication and authorisation
 	return unary, []grpc.StreamServerInterceptor{authn.stream}
-}
-
-// headerAuth takes the caller's role from the unauthenticated
-// x-gridwatch-role metadata (RoleMetadataKey): the interim authentication,
-// until tokens replace it.
-type headerAuth struct{}
-
-func (headerAuth) principal(ctx context.Context) context.Context {
-	return auth.NewContext(ctx, auth.Principal{Role: roleFromMetadata(ctx)})
-}
-
-func (a headerAuth) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	return handler(a.principal(ctx), req)
-}
-
-func (a headerAuth) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	return handler(srv, contextStream{ServerStream: ss, ctx: a.principal(ss.Context())})
 }
 
 // contextStream is a server stream whose context an interceptor replaced.

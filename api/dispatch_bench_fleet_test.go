@@ -131,6 +131,7 @@ func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 		b.Fatal(err)
 	}
 	cfg := Config{Logger: log, Dispatch: disp, Events: events, Arrivals: disp}
+	cfg.Auth = testAuth()
 	unary, stream := Interceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
@@ -173,7 +174,8 @@ func tickDispatch(ctx context.Context, disp *dispatch.Service) {
 // dial opens a client connection to the server, closed when b ends.
 func (f *dispatchBench) dial(b *testing.B) *grpc.ClientConn {
 	b.Helper()
-	conn, err := grpc.NewClient(f.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(f.addr,
+		append(withDefaultToken(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		b.Fatal(err)
 	}

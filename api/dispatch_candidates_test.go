@@ -145,7 +145,7 @@ func TestGatewayListCandidates(t *testing.T) {
 			t.Fatal(err)
 		}
 		if role != "" {
-			req.Header.Set("Grpc-Metadata-X-Gridwatch-Role", role)
+			req.Header.Set("Authorization", "Bearer "+tokenFor(testPrincipal(role)))
 		}
 		return http.DefaultClient.Do(req)
 	}
@@ -155,7 +155,7 @@ func TestGatewayListCandidates(t *testing.T) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("without a role: status %d, want 403", resp.StatusCode)
+		t.Errorf("as a volunteer: status %d, want 403", resp.StatusCode)
 	}
 	if resp, err = get("dispatcher"); err != nil {
 		t.Fatal(err)

@@ -21,12 +21,40 @@ import (
 // presenceRoster imported.
 func newDispatchEnv(t *testing.T, p dispatch.Policy) *env {
 	t.Helper()
-	return newDispatchEnvWith(t, p, nil)
+	return newDispatchEnvWith(t, p, testAuth(), nil)
 }
 
-// newDispatchEnvWith is newDispatchEnv recording the audit trail with rec
-// (none if nil).
-func newDispatchEnvWith(t *testing.T, p dispatch.Policy, rec *audit.Recorder) *env {
+// newDispatchEnvAuth is newDispatchEnv authenticating with a.
+func newDispatchEnvAuth(t *testing.T, p dispatch.Policy, a Authentication) *env {
+	t.Helper()
+	return newDispatchEnvWith(t, p, a, nil)
+}
+
+// newDispatchEnvAudit is newDispatchEnv recording the audit trail with rec.
+func newDispatchEnvAudit(t *testing.T, p dispatch.Policy, rec *audit.Recorder) *env {
+	t.Helper()
+	return newDispatchEnvWith(t, p, testAuth(), rec)
+}
+
+// newDispatchEnvWith is newDispatchEnv authenticating with a and recording
+// the audit trail with rec (none if nil).
+func newDispatchEnvWith(t *testing.T, p dispatch.Policy, a Authentication, rec *audit.Recorder) *env {
+	t.Helper()
+	svc, pres, cfg := dispatchServices(t, p)
+	cfg.Auth, cfg.Audit = a, rec
+	e := serveWith(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	e.events = cfg.Events
+	e.mustImportUnits(t)
+	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
+		t.Fatalf("ImportResponders: %v", err)
+	}
+	return e
+}
+
+// dispatchServices returns the grid and presence services and the API
+// configuration (dispatch with policy p) of a dispatch env, over fresh
+// memory engines.
+func dispatchServices(t *testing.T, p dispatch.Policy) (*grid.Service, *presence.Service, Config) {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	svc, err := grid.NewService(memory.New(), grid.Config{}, log)
@@ -43,14 +71,7 @@ func newDispatchEnvWith(t *testing.T, p dispatch.Policy, rec *audit.Recorder) *e
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Dispatch: disp, Events: events, Arrivals: disp, Audit: rec}
-	e := serveWith(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
-	e.events = events
-	e.mustImportUnits(t)
-	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
-		t.Fatalf("ImportResponders: %v", err)
-	}
-	return e
+	return svc, pres, Config{Dispatch: disp, Events: events, Arrivals: disp}
 }
 
 // newIncident is a request for a noise complaint at scene.

@@ -32,13 +32,22 @@
 // at 500, and its token wraps the domain's cursor (creation time and id)
 // with a digest of the states and cells filtered on.
 //
-// # Roles and privacy
+// # Authentication, roles and privacy
 //
-// RoleFrom reads the caller's role from the gRPC metadata x-gridwatch-role
-// (dispatcher, officer, volunteer or admin; anything else is volunteer).
-// FindResponders gives precise positions and resolution-8 cells to
-// dispatchers only, resolution-7 cells to everyone else. The role is not
-// authenticated yet. docs/PRIVACY.md says what is kept and who sees it.
+// Interceptors authenticate every call before its handler runs
+// (Config.Auth): with TokenAuth, a call carries "authorization: Bearer
+// <token>" metadata (over HTTP, the Authorization header), an access token
+// of package auth, and the caller's auth.Principal goes on the context; a
+// call without a valid token is UNAUTHENTICATED. Health checks and
+// reflection need no token (publicServices). With AuthOff, for local
+// experiments, the caller is whoever the x-gridwatch-role (an admin when
+// absent), -subject, -units and -grids metadata say. The zero
+// Authentication refuses every call.
+//
+// RoleFrom reads the caller's role. FindResponders gives precise positions
+// and resolution-8 cells to dispatchers only, resolution-7 cells to
+// everyone else. docs/PRIVACY.md says what is kept and who sees it;
+// docs/SECURITY.md how callers are authenticated.
 //
 // # Audit trail
 //

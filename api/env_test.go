@@ -12,6 +12,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 
@@ -26,6 +29,7 @@ const testMaxImportBytes = 64 << 10
 
 // env is a server over a memory store and a client on a real transport.
 type env struct {
+	lis      *bufconn.Listener
 	conn     *grpc.ClientConn
 	grids    gridwatchv1.GridServiceClient
 	roster   gridwatchv1.RosterServiceClient
@@ -59,36 +63,52 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 }
 
 // serve starts a gRPC server with the services register registers on a
-// bufconn listener and returns clients of it.
+// bufconn listener, authenticating with testAuth, and returns clients of
+// it whose calls send a token of defaultRole unless they send their own
+// (withRole).
 func serve(t *testing.T, register func(*grpc.Server)) *env {
 	t.Helper()
 	return serveWith(t, Config{}, register)
 }
 
-// serveWith is serve with the interceptors of cfg.
+// serveWith is serve with the interceptors of cfg, authenticating with
+// cfg.Auth (testAuth when unset), with health and reflection registered
+// too.
 func serveWith(t *testing.T, cfg Config, register func(*grpc.Server)) *env {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
+	if cfg.Auth == (Authentication{}) {
+		cfg.Auth = testAuth()
+	}
 	unary, stream := Interceptors(cfg)
 	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	register(srv)
+	healthpb.RegisterHealthServer(srv, health.NewServer())
+	reflection.Register(srv)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	e := &env{lis: lis}
+	conn := e.dial(t, withDefaultToken()...)
+	e.conn = conn
+	e.grids = gridwatchv1.NewGridServiceClient(conn)
+	e.roster = gridwatchv1.NewRosterServiceClient(conn)
+	e.presence = gridwatchv1.NewPresenceServiceClient(conn)
+	e.dispatch = gridwatchv1.NewDispatchServiceClient(conn)
+	e.audit = gridwatchv1.NewAuditServiceClient(conn)
+	return e
+}
+
+// dial returns a new client connection to e's server, closed when t ends.
+func (e *env) dial(t *testing.T, opts ...grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient("passthrough:///bufconn", append(opts,
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return e.lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	return &env{
-		conn:     conn,
-		grids:    gridwatchv1.NewGridServiceClient(conn),
-		roster:   gridwatchv1.NewRosterServiceClient(conn),
-		presence: gridwatchv1.NewPresenceServiceClient(conn),
-		dispatch: gridwatchv1.NewDispatchServiceClient(conn),
-		audit:    gridwatchv1.NewAuditServiceClient(conn),
-	}
+	return conn
 }
 
 // testUnits is a city, a district and a station whose chief heads the

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/gridwatch/gridwatch/audit"
+	"github.com/gridwatch/gridwatch/auth"
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
@@ -48,6 +49,10 @@ var errorTable = []errorRule{
 	// client re-reads and decides (AIP-193: ABORTED is a concurrency
 	// conflict).
 	{err: dispatch.ErrConflict, code: codes.Aborted},
+	// Missing, malformed, forged or expired credentials, and a token of
+	// another kind than access (a rating token).
+	{err: auth.ErrUnauthenticated, code: codes.Unauthenticated},
+	{err: auth.ErrNotAccessToken, code: codes.Unauthenticated},
 	{err: errPermissionDenied, code: codes.PermissionDenied},
 	{err: grid.ErrUnavailable, code: codes.Unavailable, message: "store unavailable; retry later", log: true},
 }

@@ -9,8 +9,8 @@ import (
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
-// mustFind searches around scene as role ("" sends none); req nil asks
-// with the defaults.
+// mustFind searches around scene as role ("": the test client's default);
+// req nil asks with the defaults.
 func (e *env) mustFind(t *testing.T, role string, req *gridwatchv1.FindRespondersRequest) *gridwatchv1.FindRespondersResponse {
 	t.Helper()
 	if req == nil {
@@ -102,8 +102,9 @@ func TestFindRespondersEntries(t *testing.T) {
 	}
 }
 
-// Precise positions go to dispatchers only; everyone else, and whoever
-// names no role or an unknown one, sees resolution-7 cells.
+// Precise positions go to dispatchers only; everyone else sees
+// resolution-7 cells ("" and an unknown role: the test client's default
+// volunteer).
 func TestFindRespondersPrivacy(t *testing.T) {
 	e := newPresenceEnv(t)
 	e.placeScene(t)

@@ -58,8 +58,8 @@ func TestGatewayPresenceBindings(t *testing.T) {
 	mustDo(t, h, "GET", "/v1/responders/w1", nil, http.StatusOK, nil) // GetResponder still routes
 }
 
-// Over HTTP the role travels as the header Grpc-Metadata-X-Gridwatch-Role,
-// which the gateway forwards as x-gridwatch-role metadata.
+// Over HTTP the token travels as the header Authorization, which the
+// gateway forwards as authorization metadata.
 func TestGatewayFindRespondersRole(t *testing.T) {
 	e := newPresenceEnv(t)
 	e.placeScene(t)
@@ -69,9 +69,10 @@ func TestGatewayFindRespondersRole(t *testing.T) {
 		name, header, value string
 		precise             bool
 	}{
-		{"no role", "", "", false},
-		{"metadata header dispatcher", "Grpc-Metadata-X-Gridwatch-Role", "dispatcher", true},
-		{"metadata header volunteer", "Grpc-Metadata-X-Gridwatch-Role", "volunteer", false},
+		{"default token", "", "", false},
+		{"dispatcher", "Authorization", "Bearer " + tokenFor(testPrincipal("dispatcher")), true},
+		{"volunteer", "Authorization", "Bearer " + tokenFor(testPrincipal("volunteer")), false},
+		{"admin", "Authorization", "Bearer " + tokenFor(testPrincipal("admin")), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,13 +1,11 @@
 package api
 
 import (
-	"context"
 	"math"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -252,9 +250,4 @@ func TestCheckReportConvertsDatum(t *testing.T) {
 	if d := math.Hypot(got.Position.Lat-41.7962, got.Position.Lng-123.4510); d < 0.001 || d > 0.02 {
 		t.Errorf("converted position %v is %g° from the GCJ-02 one, want a datum shift", got.Position, d)
 	}
-}
-
-// withRole returns ctx sending role as the caller's role.
-func withRole(ctx context.Context, role string) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, RoleMetadataKey, role)
 }

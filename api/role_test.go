@@ -15,8 +15,8 @@ func TestRoleFromMetadata(t *testing.T) {
 		md   metadata.MD // nil: no metadata at all
 		want Role
 	}{
-		{"no metadata", nil, RoleVolunteer},
-		{"no role", metadata.Pairs("x-request-id", "1"), RoleVolunteer},
+		{"no metadata", nil, RoleAdmin},
+		{"no role", metadata.Pairs("x-request-id", "1"), RoleAdmin},
 		{"dispatcher", metadata.Pairs(RoleMetadataKey, "dispatcher"), RoleDispatcher},
 		{"case and space", metadata.Pairs(RoleMetadataKey, " Dispatcher "), RoleDispatcher},
 		{"officer", metadata.Pairs(RoleMetadataKey, "officer"), RoleOfficer},

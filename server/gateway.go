@@ -10,7 +10,9 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -37,12 +39,14 @@ func newGatewayMux(extra *http.ServeMux) *runtime.ServeMux {
 }
 
 // incomingHeader forwards the gateway defaults (permanent headers as
-// grpcgateway-*, Grpc-Metadata-* stripped of the prefix), X-Request-Id as
-// x-request-id and X-Gridwatch-Role as x-gridwatch-role (the caller's role,
-// until authentication replaces it).
+// grpcgateway-*, Grpc-Metadata-* stripped of the prefix; the gateway also
+// passes Authorization on as authorization, the caller's bearer token),
+// X-Request-Id as x-request-id, and X-Gridwatch-Role, -Subject, -Units and
+// -Grids in lower case: what a caller asserts itself to be to a server
+// whose authentication is off (ignored when it is on).
 func incomingHeader(key string) (string, bool) {
 	switch k := textproto.CanonicalMIMEHeaderKey(key); k {
-	case "X-Request-Id", "X-Gridwatch-Role":
+	case "X-Request-Id", "X-Gridwatch-Role", "X-Gridwatch-Subject", "X-Gridwatch-Units", "X-Gridwatch-Grids":
 		return strings.ToLower(k), true
 	}
 	return runtime.DefaultHeaderMatcher(key)
@@ -59,12 +63,27 @@ func outgoingHeader(key string) (string, bool) {
 }
 
 // gatewayError is the default gateway error handler, except that a request
-// body over the limit gets 413.
+// body over the limit gets 413 and an UNAUTHENTICATED call's 401 names the
+// scheme it wants, WWW-Authenticate: Bearer (RFC 6750), where the default
+// handler would put the status message.
 func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	if bl, ok := r.Context().Value(bodyLimitKey{}).(*bodyLimit); ok && bl.exceeded.Load() {
 		err = errBodyTooLarge(bl.max)
 	}
+	if status.Code(err) == codes.Unauthenticated {
+		w = bearerChallenge{w}
+	}
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
+// bearerChallenge sets WWW-Authenticate to the Bearer challenge as the
+// status is written.
+type bearerChallenge struct{ http.ResponseWriter }
+
+// WriteHeader sets the challenge, then writes the status.
+func (w bearerChallenge) WriteHeader(code int) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="gridwatch"`)
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // routingError sends requests for paths the gateway has no route for to

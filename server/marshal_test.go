@@ -61,6 +61,9 @@ func TestHeaderMatchers(t *testing.T) {
 	}{
 		{"request id goes in", incomingHeader, "X-Request-Id", "x-request-id", true},
 		{"role goes in", incomingHeader, "x-gridwatch-role", "x-gridwatch-role", true},
+		{"subject goes in", incomingHeader, "X-Gridwatch-Subject", "x-gridwatch-subject", true},
+		{"units go in", incomingHeader, "X-Gridwatch-Units", "x-gridwatch-units", true},
+		{"grids go in", incomingHeader, "X-Gridwatch-Grids", "x-gridwatch-grids", true},
 		{"permanent header goes in prefixed", incomingHeader, "Authorization", "grpcgateway-Authorization", true},
 		{"Grpc-Metadata- prefix is stripped", incomingHeader, "Grpc-Metadata-Trace", "Trace", true},
 		{"other headers stay out", incomingHeader, "X-Other", "", false},

@@ -200,3 +200,27 @@ func templateRegexp(t *testing.T, tmpl string) *regexp.Regexp {
 	}
 	return re
 }
+
+// TestConsoleCredentials checks how the scripts hold the access token: in
+// sessionStorage, sent only as the Authorization header, never in
+// localStorage, a cookie or a URL; the role header is the fallback.
+func TestConsoleCredentials(t *testing.T) {
+	files := consoleFiles(t, ".js")
+	var js string
+	for _, src := range files {
+		js += src
+	}
+	for _, want := range []string{"sessionStorage.getItem(TOKEN_KEY)", `Authorization: "Bearer " + t`, "ROLE_HEADERS"} {
+		if !strings.Contains(files["api.js"], want) {
+			t.Errorf("api.js lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"localStorage", "document.cookie", "token=", "access_token"} {
+		if strings.Contains(js, bad) {
+			t.Errorf("the scripts mention %q", bad)
+		}
+	}
+	if n := strings.Count(js, "getToken()"); n != 3 { // its definition, authHeaders and the page's token state
+		t.Errorf("getToken() is called %d times, want 3: the token goes nowhere but the header", n)
+	}
+}

@@ -15,8 +15,10 @@
 // once), a Content-Security-Policy that allows only the page's own script,
 // style and same-origin fetches, and X-Content-Type-Options: nosniff.
 //
-// Until authentication exists the page asserts the dispatcher role with
-// the header X-Gridwatch-Role (one constant in console/api.js).
+// The page sends the access token the user pastes into its Token box as
+// Authorization: Bearer; it keeps the token in the tab's sessionStorage,
+// never in the URL. Without a token it sends X-Gridwatch-Role: dispatcher,
+// which only a server whose authentication is off reads.
 //
 // The package imports only the standard library.
 package web

@@ -33,7 +33,7 @@ func TestCLIAuditList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			args := append([]string{"audit", "list", "--role", "admin", "-o", "json"}, tt.args...)
+			args := append([]string{"audit", "list", "--token", tokenFor(t, "admin"), "-o", "json"}, tt.args...)
 			out, err := run(t, addr, args...)
 			if got := errText(err); tt.wantErr == "" && err != nil || !strings.Contains(got, tt.wantErr) {
 				t.Fatalf("err: got %q, want %q", got, tt.wantErr)
@@ -66,7 +66,7 @@ func TestCLIAuditList(t *testing.T) {
 	if _, err := run(t, addr, "audit", "list"); !strings.Contains(errText(err), "PermissionDenied") {
 		t.Errorf("audit list as a dispatcher: %v, want PermissionDenied", err)
 	}
-	out, err = run(t, addr, "audit", "list", "--role", "admin", "--action", "dispatch.CreateIncident")
+	out, err = run(t, addr, "audit", "list", "--token", tokenFor(t, "admin"), "--action", "dispatch.CreateIncident")
 	if err != nil || !strings.HasPrefix(out, "TIME") || !strings.Contains(out, "(attempt)") {
 		t.Errorf("table: %q, %v", out, err)
 	}

@@ -20,7 +20,7 @@ func startServer(t *testing.T) string {
 func run(t *testing.T, addr string, args ...string) (string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := realMain(context.Background(), append(args, "--server", addr), &out, &errb, func(string) string { return "" })
+	err := realMain(context.Background(), append(args, "--server", addr), &out, &errb, testGetenv)
 	return out.String(), err
 }
 

@@ -23,14 +23,24 @@ import (
 )
 
 // startDispatchServer runs the real server stack over the memory engines
-// on a free port; it returns the address and the dispatch event broadcaster.
+// on a free port, authenticating tokens of testKeys; it returns the address
+// and the dispatch event broadcaster.
 func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	t.Helper()
-	return startConfigured(t, server.Config{})
+	return startDispatchServerAuth(t, testAuthn())
 }
 
-// startConfigured is startDispatchServer with a server configuration.
-func startConfigured(t *testing.T, scfg server.Config) (string, *api.Broadcaster) {
+// testAuthn authenticates the tokens of testKeys.
+func testAuthn() api.Authentication { return api.TokenAuth(testKeys().Verifier()) }
+
+// startDispatchServerAuth is startDispatchServer authenticating with a.
+func startDispatchServerAuth(t *testing.T, a api.Authentication) (string, *api.Broadcaster) {
+	t.Helper()
+	return startConfigured(t, server.Config{}, a)
+}
+
+// startConfigured is startDispatchServerAuth with a server configuration.
+func startConfigured(t *testing.T, scfg server.Config, a api.Authentication) (string, *api.Broadcaster) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := memory.New()
@@ -48,7 +58,7 @@ func startConfigured(t *testing.T, scfg server.Config) (string, *api.Broadcaster
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp,
+	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp, Auth: a,
 		Audit: audit.NewRecorder(memory.NewAudit(), nil)}
 	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(scfg, log, server.Registrar{
@@ -111,7 +121,7 @@ func TestCLIIncidents(t *testing.T) {
 		{[]string{"incidents", "get", "nope"}, "", "NotFound"},
 		{[]string{"incidents", "create", "--lat", "1", "--lng", "2", "--category", "x", "--severity", "1", "--source", "tv"}, "", "--source"},
 		{[]string{"incidents", "create", "--lat", "1"}, "", "required flag"},
-		{[]string{"incidents", "cancel", id, "--role", "volunteer"}, "", "PermissionDenied"},
+		{[]string{"incidents", "cancel", id, "--token", tokenFor(t, "volunteer")}, "", "PermissionDenied"},
 		{[]string{"incidents", "close", id}, "", "FailedPrecondition"},
 		{[]string{"incidents", "resolve", id, "--note", "done"}, "", "FailedPrecondition"}, // nobody assigned yet
 		{[]string{"incidents", "cancel", id, "--reason", "test"}, "cancelled", ""},
@@ -163,7 +173,7 @@ func TestCLIIncidentsWatch(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- realMain(ctx, []string{"incidents", "watch", "-o", "json", "--server", addr},
-			&out, io.Discard, func(string) string { return "" })
+			&out, io.Discard, testGetenv)
 	}()
 	waitFor(t, func() bool { return events.Watchers() == 1 })
 	if _, err := run(t, addr, "incidents", "create", "--lat", "41.8", "--lng", "123.4",

@@ -31,7 +31,7 @@ func (a *app) watchIncidentsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := a.withRole(cmd.Context()) // no deadline: it runs until interrupted
+			ctx := a.withCredentials(cmd.Context()) // no deadline: it runs until interrupted
 			if responder != "" {
 				st, err := cl.WatchOffers(ctx, &gridwatchv1.WatchOffersRequest{Responder: resourceName("responders/", responder)})
 				if err != nil {

@@ -47,7 +47,7 @@ func (a *app) loadFindCmd() *cobra.Command {
 			if conc < 1 {
 				return errors.New("want --concurrency ≥ 1")
 			}
-			ctx := a.withRole(cmd.Context())
+			ctx := a.withCredentials(cmd.Context())
 			if _, err := a.setup(ctx, &f, cmd.ErrOrStderr()); err != nil {
 				return err
 			}

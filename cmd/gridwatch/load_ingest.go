@@ -50,7 +50,7 @@ func (a *app) loadIngestCmd() *cobra.Command {
 			if streams < 1 || window < 1 || f.responders < streams {
 				return errors.New("want --streams ≥ 1, --window ≥ 1 and --responders ≥ --streams")
 			}
-			ctx := a.withRole(cmd.Context())
+			ctx := a.withCredentials(cmd.Context())
 			rows, err := a.setup(ctx, &f, cmd.ErrOrStderr())
 			if err != nil {
 				return err

@@ -10,10 +10,15 @@
 //	gridwatch load ingest --streams 8 --duration 10s
 //
 // --server (or GRIDWATCH_SERVER) names the server, 127.0.0.1:8080 by
-// default; -o json prints one JSON object per call for scripts. --role (or
-// GRIDWATCH_ROLE) is the role sent to the server as x-gridwatch-role
-// metadata, dispatcher by default: the CLI is the operators' tool, and only
-// dispatchers see responders' precise positions.
+// default; -o json prints one JSON object per call for scripts. --token (or
+// GRIDWATCH_TOKEN) is the bearer token sent with every call; an admin
+// issues tokens offline with the server's key files:
+//
+//	gridwatch token issue --data-dir ./gridwatch-data --sub d.wang --role dispatcher --unit hp
+//
+// --role (or GRIDWATCH_ROLE), dispatcher by default, is the role asserted
+// as x-gridwatch-role metadata to a server whose authentication is off
+// (gridwatchd -auth off); a server with authentication on ignores it.
 //
 // Calls go in plain text unless TLS is asked for: --tls trusts the system's
 // CAs, --ca-cert FILE (GRIDWATCH_CA_CERT) trusts the CAs in FILE instead,
@@ -31,6 +36,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
@@ -39,6 +45,9 @@ func main() {
 	defer stop()
 	if err := realMain(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "gridwatch:", describe(err))
+		if status.Code(err) == codes.Unauthenticated {
+			fmt.Fprintln(os.Stderr, "gridwatch: pass a token with --token or GRIDWATCH_TOKEN (see gridwatch token issue --help)")
+		}
 		os.Exit(1)
 	}
 }

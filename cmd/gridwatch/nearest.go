@@ -91,7 +91,7 @@ func (a *app) nearestCmd() *cobra.Command {
 		Use:   "nearest LAT LNG",
 		Short: "The available responders within 1, 3 and 5 minutes of a point, ranked by ETA",
 		Long: "Lists the three disjoint response circles (ETA ≤ 60 s, 60–180 s, 180–300 s), each\n" +
-			"ranked by ETA. Positions and resolution-8 cells are shown to dispatchers only (--role).",
+			"ranked by ETA. Positions and resolution-8 cells are shown to dispatchers only (the role of --token).",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &gridwatchv1.FindRespondersRequest{LimitPerCircle: limit}

@@ -60,7 +60,7 @@ func (a *app) positionsCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			res, err := a.loadPositions(a.withRole(cmd.Context()), rows, d)
+			res, err := a.loadPositions(a.withCredentials(cmd.Context()), rows, d)
 			if err != nil {
 				return err
 			}

@@ -9,31 +9,7 @@ import (
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc/metadata"
 )
-
-// The caller's role, sent to the server as x-gridwatch-role metadata. The
-// CLI is the operators' tool, so it asks as a dispatcher unless told
-// otherwise; the server treats a missing role as volunteer.
-const (
-	roleMetadataKey = "x-gridwatch-role"
-	defaultRole     = "dispatcher"
-	roleUsage       = "role sent to the server: dispatcher (sees precise positions), officer, volunteer or admin (env GRIDWATCH_ROLE)"
-)
-
-// checkRole rejects a --role the server would not recognise.
-func checkRole(role string) error {
-	switch role {
-	case "dispatcher", "officer", "volunteer", "admin":
-		return nil
-	}
-	return fmt.Errorf("--role %q: want dispatcher, officer, volunteer or admin", role)
-}
-
-// withRole adds the --role to the outgoing metadata of ctx.
-func (a *app) withRole(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, roleMetadataKey, a.role)
-}
 
 func orDefault(s, def string) string {
 	if s == "" {

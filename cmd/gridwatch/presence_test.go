@@ -64,7 +64,7 @@ func TestCLIPresence(t *testing.T) {
 	}
 
 	near = nearestJSON{} // json.Unmarshal would keep the old positions
-	mustJSON(t, addr, &near, "responders", "nearest", "41.80", "123.40", "--role", "volunteer", "--kind", "patrol_officer")
+	mustJSON(t, addr, &near, "responders", "nearest", "41.80", "123.40", "--token", tokenFor(t, "volunteer"), "--kind", "patrol_officer")
 	if got := circleIDs(near, 300); len(got) != 1 || got[0] != "p1" || near.Circles[2].Responders[0].Position != nil {
 		t.Errorf("nearest patrol officers as a volunteer: got %+v, want p1 without a position", near)
 	}

@@ -20,6 +20,7 @@ type app struct {
 	server  string
 	output  string
 	role    string
+	token   string
 	timeout time.Duration
 	tls     transport
 	stderr  io.Writer
@@ -53,10 +54,11 @@ func newRoot(getenv func(string) string) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.server, "server", server, "gridwatchd address (env GRIDWATCH_SERVER)")
 	root.PersistentFlags().StringVarP(&a.output, "output", "o", output, "output format: table or json (env GRIDWATCH_OUTPUT)")
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 2*time.Minute, "deadline of each call")
+	root.PersistentFlags().StringVar(&a.token, "token", getenv("GRIDWATCH_TOKEN"), tokenUsage)
 	root.PersistentFlags().StringVar(&a.role, "role", orDefault(getenv("GRIDWATCH_ROLE"), defaultRole), roleUsage)
 	a.tls.flags(root, getenv)
 	root.AddCommand(a.gridsCmd(), a.unitsCmd(), a.postsCmd(), a.compoundsCmd(), a.respondersCmd(), a.loadCmd(),
-		a.incidentsCmd(), a.auditCmd())
+		a.incidentsCmd(), a.auditCmd(), a.tokenCmd(getenv))
 	return root
 }
 
@@ -110,9 +112,9 @@ func (a *app) presence() (gridwatchv1.PresenceServiceClient, error) {
 	return gridwatchv1.NewPresenceServiceClient(conn), nil
 }
 
-// call gives each RPC the --timeout deadline and the --role.
+// call gives each RPC the --timeout deadline and the credentials.
 func (a *app) call(cmd *cobra.Command) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(a.withRole(cmd.Context()), a.timeout)
+	return context.WithTimeout(a.withCredentials(cmd.Context()), a.timeout)
 }
 
 // unary dials a service's client, makes one call with the --timeout

@@ -10,11 +10,17 @@ import (
 	"github.com/gridwatch/gridwatch/server"
 )
 
-// runEnv runs the CLI with the environment env; it returns stdout, stderr
+// runTLSEnv runs the CLI with the environment env over testGetenv; it
+// returns stdout, stderr
 // and the error described as main would print it.
-func runEnv(env map[string]string, args ...string) (string, string, string) {
+func runTLSEnv(env map[string]string, args ...string) (string, string, string) {
 	var out, errb bytes.Buffer
-	err := realMain(context.Background(), args, &out, &errb, func(k string) string { return env[k] })
+	err := realMain(context.Background(), args, &out, &errb, func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return testGetenv(k)
+	})
 	if err != nil {
 		return out.String(), errb.String(), describe(err)
 	}
@@ -24,9 +30,9 @@ func runEnv(env map[string]string, args ...string) (string, string, string) {
 func TestCLITLS(t *testing.T) {
 	ca, clientCA := tlstest.NewCA(t, "server CA"), tlstest.NewCA(t, "client CA")
 	pair, device := ca.Server(t, "gridwatchd"), clientCA.Client(t, "operator")
-	tlsAddr, _ := startConfigured(t, server.Config{TLS: server.TLSConfig{CertFile: pair.CertFile, KeyFile: pair.KeyFile}})
+	tlsAddr, _ := startConfigured(t, server.Config{TLS: server.TLSConfig{CertFile: pair.CertFile, KeyFile: pair.KeyFile}}, testAuthn())
 	mtlsAddr, _ := startConfigured(t, server.Config{TLS: server.TLSConfig{CertFile: pair.CertFile, KeyFile: pair.KeyFile,
-		ClientCAFile: clientCA.File, ClientAuth: server.ClientAuthRequire}})
+		ClientCAFile: clientCA.File, ClientAuth: server.ClientAuthRequire}}, testAuthn())
 	port := tlsAddr[strings.LastIndex(tlsAddr, ":"):]
 	mtls := []string{"--ca-cert", ca.File, "--cert", device.CertFile, "--key", device.KeyFile}
 	tests := []struct {
@@ -54,7 +60,7 @@ func TestCLITLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"grids", "list", "-o", "json", "--timeout", "10s", "--server", tt.addr}, tt.args...)
-			out, stderr, err := runEnv(tt.env, args...)
+			out, stderr, err := runTLSEnv(tt.env, args...)
 			if tt.wantErr == "" && (err != "" || !strings.HasPrefix(out, "{")) {
 				t.Errorf("gridwatch %v: %q, %s; want a JSON reply", args, out, err)
 			}

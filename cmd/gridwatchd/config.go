@@ -27,6 +27,7 @@ type config struct {
 	Presence presence.Config
 	Dispatch dispatchConfig
 	Audit    auditConfig
+	Auth     authConfig
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -50,6 +51,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	dispatchFlags(fs, &c.Dispatch)
 	clientAuth := tlsFlags(fs, &c.Server.TLS)
 	auditFlags(fs, &c.Audit)
+	authFlags(fs, &c.Auth)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -72,6 +74,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, err
 	}
 	if err := c.Audit.check(); err != nil {
+		return c, err
+	}
+	if err := c.Auth.check(); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

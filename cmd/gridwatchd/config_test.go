@@ -73,6 +73,13 @@ func TestParseConfig(t *testing.T) {
 			func(c config) bool { return c.Audit.Retention == 0 }, false},
 		{"negative retention", []string{"-audit-retention", "-1h"}, nil, nil, true},
 		{"zero trim period", []string{"-audit-trim-every", "0s"}, nil, nil, true},
+		{"auth defaults", nil, nil, func(c config) bool {
+			return c.Auth.Mode == "on" && c.Auth.DataDir == "./gridwatch-data"
+		}, false},
+		{"auth env", nil, map[string]string{"GRIDWATCH_AUTH": "off", "GRIDWATCH_DATA_DIR": "/var/lib/gw"},
+			func(c config) bool { return c.Auth.Mode == "off" && c.Auth.DataDir == "/var/lib/gw" }, false},
+		{"bad auth", []string{"-auth", "maybe"}, nil, nil, true},
+		{"no data dir", []string{"-data-dir", ""}, nil, nil, true},
 		{"bad policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 99}`)}, nil, nil, true},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/gridwatch/gridwatch/auth"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
@@ -32,10 +34,50 @@ type daemon struct {
 	err  error         // Wait's result, set before done is closed
 }
 
-// startDaemon starts gridwatchd on a free port with args and waits until
-// its grpc.health.v1 reports SERVING. It is killed when t ends.
+// testKeys are the data directory of t's daemons, with a signing key
+// made before they start, and an admin token of that key.
+type testKeys struct {
+	dataDir string
+	admin   string
+}
+
+var (
+	keysMu  sync.Mutex
+	keysByT = map[*testing.T]*testKeys{}
+)
+
+// keysOf returns t's data directory and admin token, made on first use:
+// every daemon of t shares them, as the instances of one deployment
+// share their key files.
+func keysOf(t *testing.T) *testKeys {
+	t.Helper()
+	keysMu.Lock()
+	defer keysMu.Unlock()
+	if k, ok := keysByT[t]; ok {
+		return k
+	}
+	k := &testKeys{dataDir: t.TempDir()}
+	if _, err := auth.GenerateKey(filepath.Join(k.dataDir, "keys")); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := auth.LoadKeyRing(filepath.Join(k.dataDir, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.admin, _, err = ring.Issue(auth.Principal{Subject: "e2e-admin", Role: auth.RoleAdmin}, time.Now(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	keysByT[t] = k
+	t.Cleanup(func() { keysMu.Lock(); delete(keysByT, t); keysMu.Unlock() })
+	return k
+}
+
+// startDaemon starts gridwatchd on a free port with args and the data
+// directory of keysOf(t), and waits until its grpc.health.v1 reports
+// SERVING. It is killed when t ends.
 func startDaemon(t *testing.T, bin string, args ...string) *daemon {
 	t.Helper()
+	args = append([]string{"-data-dir", keysOf(t).dataDir}, args...)
 	logPath := filepath.Join(t.TempDir(), "gridwatchd.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -61,6 +103,18 @@ func startDaemon(t *testing.T, bin string, args ...string) *daemon {
 	waitHealth(t, dial(t, d.addr), healthpb.HealthCheckResponse_SERVING)
 	return d
 }
+
+// bearer is a token sent as "authorization: Bearer <token>" with every
+// call, over plaintext too (the tests' servers have no TLS).
+type bearer string
+
+// GetRequestMetadata returns the authorization metadata.
+func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + string(b)}, nil
+}
+
+// RequireTransportSecurity is false: the tests talk plaintext to loopback.
+func (bearer) RequireTransportSecurity() bool { return false }
 
 // running reports whether the process is still running.
 func (d *daemon) running() bool {
@@ -97,10 +151,12 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// dial returns a client connection to addr, closed when t ends.
+// dial returns a client connection to addr whose calls send the admin
+// token of keysOf(t), closed when t ends.
 func dial(t *testing.T, addr string) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(bearer(keysOf(t).admin)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,18 @@
 package main_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -76,16 +80,19 @@ func TestAcceptance(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			addr := freeAddr(t)
-			srv := exec.Command(server, append([]string{"-listen", addr}, flags...)...)
-			srv.Stderr = os.Stderr
+			addr, data := freeAddr(t), t.TempDir()
+			srv := exec.Command(server, append([]string{"-listen", addr, "-data-dir", data}, flags...)...)
+			var stderr syncBuffer
+			srv.Stderr = io.MultiWriter(os.Stderr, &stderr)
 			if err := srv.Start(); err != nil {
 				t.Fatal(err)
 			}
 			defer srv.Process.Kill()
 			checkServing(t, addr)
-			runCLIFlow(t, cli, addr)
-			runPresenceFlow(t, cli, addr)
+			c := cliEnv{cli: cli, addr: addr, token: printedToken(t, &stderr)}
+			checkUnauthenticated(t, c)
+			runCLIFlow(t, c)
+			runPresenceFlow(t, c, data)
 			checkSIGTERM(t, srv)
 		})
 	}
@@ -132,11 +139,75 @@ func checkServing(t *testing.T, addr string) {
 	}
 }
 
-func cliJSON(t *testing.T, cli, addr string, args ...string) map[string]any {
+// syncBuffer is a bytes.Buffer safe for a writer and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// tokenLine is the line of the admin token gridwatchd prints at its first
+// start.
+var tokenLine = regexp.MustCompile(`(?m)^export GRIDWATCH_TOKEN=(\S+)$`)
+
+// printedToken returns the admin token gridwatchd printed to stderr, once.
+func printedToken(t *testing.T, stderr *syncBuffer) string {
 	t.Helper()
-	cmd := exec.Command(cli, append(args, "--server", addr, "-o", "json")...)
+	var out string
+	var m [][]string
+	for deadline := time.Now().Add(5 * time.Second); len(m) == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the pipe's copier may lag the server
+		out = stderr.String()
+		m = tokenLine.FindAllStringSubmatch(out, -1)
+	}
+	if len(m) != 1 {
+		t.Fatalf("gridwatchd printed %d admin tokens at its first start, want 1", len(m))
+	}
+	if strings.Count(out, m[0][1]) != 1 {
+		t.Error("gridwatchd printed or logged the admin token more than once")
+	}
+	return m[0][1]
+}
+
+// cliEnv is how the tests run the CLI: its binary, the server and the
+// token sent (GRIDWATCH_TOKEN).
+type cliEnv struct {
+	cli, addr, token string
+}
+
+// command returns the command running the CLI with args in the
+// repository's root.
+func (c cliEnv) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(c.cli, append(args, "--server", c.addr)...)
 	cmd.Dir = "../.."
-	out, err := cmd.Output()
+	cmd.Env = append(os.Environ(), "GRIDWATCH_TOKEN="+c.token)
+	return cmd
+}
+
+// checkUnauthenticated checks that the CLI without a token is refused.
+func checkUnauthenticated(t *testing.T, c cliEnv) {
+	t.Helper()
+	c.token = ""
+	out, err := c.command("grids", "list").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "Unauthenticated") {
+		t.Errorf("gridwatch grids list without a token: %v\n%s\nwant Unauthenticated", err, out)
+	}
+}
+
+func cliJSON(t *testing.T, c cliEnv, args ...string) map[string]any {
+	t.Helper()
+	out, err := c.command(append(args, "-o", "json")...).Output()
 	if err != nil {
 		stderr := ""
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -151,17 +222,17 @@ func cliJSON(t *testing.T, cli, addr string, args ...string) map[string]any {
 	return m
 }
 
-func runCLIFlow(t *testing.T, cli, addr string) {
+func runCLIFlow(t *testing.T, c cliEnv) {
 	t.Helper()
-	cliJSON(t, cli, addr, "units", "import", "testdata/shenyang/units.csv")
-	imp := cliJSON(t, cli, addr, "grids", "import", "testdata/shenyang/districts.geojson", "--kind", "police", "--datum", "gcj02")
+	cliJSON(t, c, "units", "import", "testdata/shenyang/units.csv")
+	imp := cliJSON(t, c, "grids", "import", "testdata/shenyang/districts.geojson", "--kind", "police", "--datum", "gcj02")
 	cells, _ := imp["cell_count"].(float64) // a JSON number, so scripts can compare it
 	if imp["grid_count"] != float64(13) || cells < 175_000 || cells > 185_000 {
 		t.Errorf("import: got %v grids and %v cells, want 13 and about 180,000 as numbers", imp["grid_count"], imp["cell_count"])
 	}
-	cliJSON(t, cli, addr, "grids", "assign", "testdata/shenyang/grid-officers.csv")
+	cliJSON(t, c, "grids", "assign", "testdata/shenyang/grid-officers.csv")
 	// 沈河区's centre as GCJ-02 map data gives it.
-	loc := cliJSON(t, cli, addr, "grids", "locate", "41.796177", "123.458691", "--datum", "gcj02")
+	loc := cliJSON(t, c, "grids", "locate", "41.796177", "123.458691", "--datum", "gcj02")
 	g, _ := loc["police_grid"].(map[string]any)
 	chain, _ := loc["police_chain"].(map[string]any)
 	if g["name"] != "policeGrids/210103" || g["display_name"] != "沈河区" {
@@ -176,19 +247,30 @@ func runCLIFlow(t *testing.T, cli, addr string) {
 }
 
 // runPresenceFlow puts two responders on shift from a positions file and
-// finds them from a point in Shenhe, as a dispatcher and as a volunteer.
-func runPresenceFlow(t *testing.T, cli, addr string) {
+// finds them from a point in Shenhe, as a dispatcher and as a volunteer
+// with tokens issued by the CLI from the server's data directory.
+func runPresenceFlow(t *testing.T, c cliEnv, data string) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "positions.csv")
 	csv := "id,kind,travel_mode,lat,lng\ne2e-v1,watch_volunteer,walk,41.79036,123.45\ne2e-p1,patrol_officer,car,41.80349,123.45\n"
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if res := cliJSON(t, cli, addr, "responders", "positions", file); res["applied"] != float64(2) {
+	if res := cliJSON(t, c, "responders", "positions", file); res["applied"] != float64(2) {
 		t.Fatalf("positions: got %v, want 2 applied", res)
 	}
+	issue := map[string][]string{
+		"dispatcher": {"--sub", "e2e-dispatcher", "--role", "dispatcher", "--unit", "shenyang"},
+		"volunteer":  {"--sub", "e2e-v1", "--role", "volunteer"},
+	}
 	for role, precise := range map[string]bool{"dispatcher": true, "volunteer": false} {
-		near := cliJSON(t, cli, addr, "responders", "nearest", "41.79", "123.45", "--role", role)
+		out, err := exec.Command(c.cli, append([]string{"token", "issue", "--data-dir", data}, issue[role]...)...).Output()
+		if err != nil {
+			t.Fatalf("token issue: %v", err)
+		}
+		as := c
+		as.token = strings.TrimSpace(string(out))
+		near := cliJSON(t, as, "responders", "nearest", "41.79", "123.45")
 		circles, _ := near["circles"].([]any)
 		if len(circles) != 3 {
 			t.Fatalf("nearest as %s: got %v, want 3 circles", role, near)

@@ -2,7 +2,7 @@
 // health, readiness and metrics on one port, over the memory engine (the
 // default) or Redis.
 //
-//	gridwatchd                                  # memory engine on :8080
+//	gridwatchd                                  # memory engine on :8080, keys in ./gridwatch-data
 //	gridwatchd -store redis -redis-url redis://127.0.0.1:6379/0
 //	gridwatchd -tls-cert cert.pem -tls-key key.pem     # TLS on the same port
 //
@@ -17,6 +17,13 @@
 // or require asks clients for certificates (mutual TLS). Without a
 // certificate the port speaks plain text and gridwatchd warns at start,
 // unless it listens on loopback only. See docs/SECURITY.md.
+//
+// Authentication is on (-auth on): every call but health checks and
+// reflection needs a bearer token signed by a key of <-data-dir>/keys. The
+// first start creates the key and prints an admin token, once; more are
+// issued with `gridwatch token issue`. -auth off, for local experiments
+// only, lets callers assert their role and warns at every start. See
+// docs/SECURITY.md.
 //
 // Every flag can also be set from the environment as GRIDWATCH_<FLAG>, with
 // dashes as underscores (GRIDWATCH_REDIS_URL); a flag on the command line
@@ -64,6 +71,9 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	}
 	defer st.close()
 	cfg.API.Logger = log
+	if cfg.API.Auth, err = setupAuth(cfg.Auth, log, stderr); err != nil {
+		return err
+	}
 	svc, err := grid.NewService(st.grid, cfg.Grid, log)
 	if err != nil {
 		return err

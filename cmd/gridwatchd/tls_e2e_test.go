@@ -37,7 +37,8 @@ func TestTLSEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer logFile.Close()
-	srv := exec.Command(bin, "-listen", addr, "-caller-key", callerKey,
+	keys := keysOf(t)
+	srv := exec.Command(bin, "-listen", addr, "-caller-key", callerKey, "-data-dir", keys.dataDir,
 		"-tls-cert", pair.CertFile, "-tls-key", pair.KeyFile, "-tls-client-ca", clientCA.File)
 	srv.Stderr = logFile
 	if err := srv.Start(); err != nil {
@@ -59,7 +60,7 @@ func TestTLSEndToEnd(t *testing.T) {
 	waitHealth(t, conn, healthpb.HealthCheckResponse_SERVING)
 
 	env := append(os.Environ(), "GRIDWATCH_SERVER="+addr, "GRIDWATCH_CA_CERT="+ca.File,
-		"GRIDWATCH_CERT="+operator.CertFile, "GRIDWATCH_KEY="+operator.KeyFile)
+		"GRIDWATCH_CERT="+operator.CertFile, "GRIDWATCH_KEY="+operator.KeyFile, "GRIDWATCH_TOKEN="+keys.admin)
 	runCLI(t, cli, env, "units", "import", "testdata/shenyang/units.csv")
 	if out := runCLI(t, cli, env, "units", "list", "-o", "json"); !strings.Contains(out, "units/") {
 		t.Errorf("units list over mutual TLS: %.200s", out)

@@ -2,11 +2,44 @@
 // page's own origin, and the live event stream. Loaded before app.js.
 "use strict";
 
-// ROLE_HEADERS go with every call. Until authentication exists (a later
-// issue) the caller asserts its role: the gateway forwards X-Gridwatch-Role
-// as the gRPC metadata the API reads (api/role.go). This is the one place
-// to change when real credentials arrive.
+// TOKEN_KEY is where the console keeps the access token the user pastes:
+// sessionStorage, which the tab forgets when it closes; never the URL, a
+// cookie or the origin's lasting storage. Every call sends it as
+// Authorization: Bearer.
+const TOKEN_KEY = "gridwatch.token";
+
+// ROLE_HEADERS go with the calls instead when no token is set: the role a
+// caller asserts to a server whose authentication is off (gridwatchd
+// -auth off), which the gateway forwards as x-gridwatch-role metadata. A
+// server with authentication on ignores it and refuses the call.
 const ROLE_HEADERS = Object.freeze({ "X-Gridwatch-Role": "dispatcher" });
+
+// getToken returns the token of this tab, "" when none is set.
+function getToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || "";
+  } catch (e) {
+    return "";
+  }
+}
+
+// setToken keeps token for this tab; an empty one forgets it.
+function setToken(token) {
+  const t = String(token || "").trim().replace(/^Bearer\s+/i, "");
+  try {
+    if (t) sessionStorage.setItem(TOKEN_KEY, t);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) {
+    // storage refused (private mode): the token is not kept
+  }
+}
+
+// authHeaders are the credentials of a call: the bearer token when one is
+// set, else ROLE_HEADERS.
+function authHeaders() {
+  const t = getToken();
+  return t ? { Authorization: "Bearer " + t } : { ...ROLE_HEADERS };
+}
 
 // ROUTES are every call the console makes, "METHOD /path", {id} standing
 // for an incident's id. web/console_test.go checks each against the
@@ -22,7 +55,14 @@ const ROUTES = Object.freeze({
 });
 
 // CODE are the gRPC status codes the console tells apart.
-const CODE = Object.freeze({ NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, ABORTED: 10, UNIMPLEMENTED: 12 });
+const CODE = Object.freeze({
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNIMPLEMENTED: 12,
+  UNAUTHENTICATED: 16,
+});
 
 const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
@@ -54,7 +94,7 @@ function request(route, name, query) {
 // throws an ApiError.
 async function call(route, name, { query, body } = {}) {
   const { method, url } = request(route, name, query);
-  const headers = { ...ROLE_HEADERS, Accept: "application/json" };
+  const headers = { ...authHeaders(), Accept: "application/json" };
   const init = { method, headers };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -116,7 +156,7 @@ class IncidentWatch {
 
   async read(signal) {
     const { method, url } = request("watch", "", { cells: this.cells });
-    const resp = await fetch(url, { method, signal, headers: { ...ROLE_HEADERS, Accept: "application/json" } });
+    const resp = await fetch(url, { method, signal, headers: { ...authHeaders(), Accept: "application/json" } });
     if (!resp.body) throw new ApiError(resp.status, null);
     const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
     let buf = "";

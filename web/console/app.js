@@ -76,7 +76,9 @@ async function loadList() {
     note.textContent =
       e.code === CODE.UNIMPLEMENTED || e.httpStatus === 501
         ? "This server cannot list incidents yet: the list shows the incidents seen on the live stream since the page opened. Open an older one by name above."
-        : "Listing failed: " + e.message + ". Showing the incidents seen on the live stream.";
+        : e.code === CODE.UNAUTHENTICATED || e.httpStatus === 401
+          ? "Not signed in: paste an access token above (gridwatch token issue)."
+          : "Listing failed: " + e.message + ". Showing the incidents seen on the live stream.";
   }
   renderList();
 }
@@ -464,9 +466,31 @@ function parseCells(text) {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
+// ---- credentials ----
+
+// useToken keeps token for this tab (api.js) and reconnects with it.
+function useToken(token) {
+  setToken(token);
+  byId("token").value = "";
+  renderToken();
+  watch.start(watch.cells);
+  loadList();
+  if (state.selected) loadIncident(state.selected);
+}
+
+function renderToken() {
+  byId("token-state").textContent = getToken() ? "token set" : "no token";
+}
+
 // ---- start ----
 
 function init() {
+  byId("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    useToken(byId("token").value);
+  });
+  byId("token-clear").addEventListener("click", () => useToken(""));
+  renderToken();
   byId("filter-form").addEventListener("submit", (e) => {
     e.preventDefault();
     watch.start(parseCells(byId("cells").value));
