@@ -11,12 +11,16 @@ import (
 // Interceptors returns the API's interceptors, outermost first, for the
 // server to run after its own (server.Registrar.Unary and Stream). They
 // are the one place where calls are authenticated (the caller's
-// auth.Principal is put on the context) before any handler runs.
+// auth.Principal is put on the context) before any handler runs, then
+// held to the caller's rate limits and open streams (cfg.Limits) and to
+// the size caps of each method. It panics if cfg.Limits is not valid
+// (check Limits.Validate first).
 func Interceptors(cfg Config) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
-	_ = cfg
 	authn := headerAuth{}
-	return []grpc.UnaryServerInterceptor{authn.unary},
-		[]grpc.StreamServerInterceptor{authn.stream}
+	limits := newLimiter(cfg.Limits)
+	caps := newSizeCaps(cfg)
+	return []grpc.UnaryServerInterceptor{authn.unary, limits.unary, caps.unary},
+		[]grpc.StreamServerInterceptor{authn.stream, limits.stream, caps.stream}
 }
 
 // headerAuth takes the caller's role from the unauthenticated

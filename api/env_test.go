@@ -44,6 +44,17 @@ func newEnv(t *testing.T) *env {
 // newEnvWith is newEnv with the API's configuration cfg.
 func newEnvWith(t *testing.T, cfg Config) *env {
 	t.Helper()
+	unary, stream := Interceptors(Config{})
+	e := newEnvChain(t, cfg, unary, stream)
+	e.mustImportUnits(t)
+	return e
+}
+
+// newEnvChain starts the services over the memory engine, with the API's
+// configuration cfg, behind the given interceptors instead of
+// Interceptors' (imports nothing).
+func newEnvChain(t *testing.T, cfg Config, unary []grpc.UnaryServerInterceptor, stream []grpc.StreamServerInterceptor) *env {
+	t.Helper()
 	svc, err := grid.NewService(memory.New(), grid.Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -52,17 +63,21 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
-	e.mustImportUnits(t)
-	return e
+	return serveWith(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) }, unary, stream)
 }
 
-// serve starts a gRPC server with the services register registers on a
-// bufconn listener and returns clients of it.
+// serve starts a gRPC server with the services register registers, behind
+// Interceptors, on a bufconn listener and returns clients of it.
 func serve(t *testing.T, register func(*grpc.Server)) *env {
 	t.Helper()
-	lis := bufconn.Listen(1 << 20)
 	unary, stream := Interceptors(Config{})
+	return serveWith(t, register, unary, stream)
+}
+
+// serveWith is serve with the given interceptors.
+func serveWith(t *testing.T, register func(*grpc.Server), unary []grpc.UnaryServerInterceptor, stream []grpc.StreamServerInterceptor) *env {
+	t.Helper()
+	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	register(srv)
 	go func() { _ = srv.Serve(lis) }()
