@@ -65,7 +65,7 @@ func TestMethodRulesCoverEveryMethod(t *testing.T) {
 // dialFrom connects to addr from the local IP address ip (any of
 // 127.0.0.0/8 is this host's), so that one test has callers of different
 // addresses.
-func dialFrom(t *testing.T, addr, ip string) *grpc.ClientConn {
+func dialFrom(t testing.TB, addr, ip string) *grpc.ClientConn {
 	t.Helper()
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
 	conn, err := grpc.NewClient("passthrough:///"+addr,
