@@ -3,14 +3,20 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/textproto"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -38,11 +44,12 @@ func newGatewayMux(extra *http.ServeMux) *runtime.ServeMux {
 
 // incomingHeader forwards the gateway defaults (permanent headers as
 // grpcgateway-*, Grpc-Metadata-* stripped of the prefix), X-Request-Id as
-// x-request-id and X-Gridwatch-Role as x-gridwatch-role (the caller's role,
-// until authentication replaces it).
+// x-request-id, X-Gridwatch-Role as x-gridwatch-role (the caller's role,
+// until authentication replaces it) and X-Gridwatch-Peer, which markPeer
+// sets, as x-gridwatch-peer.
 func incomingHeader(key string) (string, bool) {
 	switch k := textproto.CanonicalMIMEHeaderKey(key); k {
-	case "X-Request-Id", "X-Gridwatch-Role":
+	case "X-Request-Id", "X-Gridwatch-Role", gatewayPeerHeader:
 		return strings.ToLower(k), true
 	}
 	return runtime.DefaultHeaderMatcher(key)
@@ -59,12 +66,30 @@ func outgoingHeader(key string) (string, bool) {
 }
 
 // gatewayError is the default gateway error handler, except that a request
-// body over the limit gets 413.
+// body over the limit gets 413 and a status with a google.rpc.RetryInfo
+// (a caller over its rate limit: 429) a Retry-After header.
 func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	if bl, ok := r.Context().Value(bodyLimitKey{}).(*bodyLimit); ok && bl.exceeded.Load() {
 		err = errBodyTooLarge(bl.max)
 	}
+	if d, ok := retryDelay(err); ok {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10))
+	}
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
+// retryDelay returns the delay of the RetryInfo detail of err's status.
+func retryDelay(err error) (time.Duration, bool) {
+	st, ok := status.FromError(err)
+	if !ok || st.Code() == codes.OK {
+		return 0, false
+	}
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay() != nil {
+			return ri.GetRetryDelay().AsDuration(), true
+		}
+	}
+	return 0, false
 }
 
 // routingError sends requests for paths the gateway has no route for to

@@ -61,6 +61,7 @@ func TestHeaderMatchers(t *testing.T) {
 	}{
 		{"request id goes in", incomingHeader, "X-Request-Id", "x-request-id", true},
 		{"role goes in", incomingHeader, "x-gridwatch-role", "x-gridwatch-role", true},
+		{"the gateway's peer goes in", incomingHeader, "X-Gridwatch-Peer", "x-gridwatch-peer", true},
 		{"permanent header goes in prefixed", incomingHeader, "Authorization", "grpcgateway-Authorization", true},
 		{"Grpc-Metadata- prefix is stripped", incomingHeader, "Grpc-Metadata-Trace", "Trace", true},
 		{"other headers stay out", incomingHeader, "X-Other", "", false},
