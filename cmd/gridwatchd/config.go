@@ -13,6 +13,7 @@ import (
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
+	redisstore "github.com/gridwatch/gridwatch/store/redis"
 )
 
 // config is everything gridwatchd can be told.
@@ -26,6 +27,10 @@ type config struct {
 	API      api.Config
 	Presence presence.Config
 	Dispatch dispatchConfig
+	// RedisTimeouts bound every call to Redis (-redis-*-timeout).
+	RedisTimeouts redisstore.Timeouts
+
+	streamsOnConn *uint // -max-concurrent-streams, checked into Server
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -47,6 +52,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
 	model := presenceFlags(fs, &c.Presence)
 	dispatchFlags(fs, &c.Dispatch)
+	limitFlags(fs, &c)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -63,6 +69,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, err
 	}
 	if err := c.Dispatch.check(); err != nil {
+		return c, err
+	}
+	if err := c.checkLimits(); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

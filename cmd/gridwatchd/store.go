@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/store/memory"
 	redisstore "github.com/gridwatch/gridwatch/store/redis"
-	goredis "github.com/redis/go-redis/v9"
 )
 
 // stores are the engine's stores of both domains.
@@ -22,21 +20,18 @@ type stores struct {
 }
 
 // openStore opens the configured engine: the grid and presence stores of
-// one memory engine, or of one Redis client. A Redis that is down at start
-// is not fatal: /readyz and grpc.health report it until it answers.
+// one memory engine, or of one Redis client whose every call is bounded
+// by c.RedisTimeouts. A Redis that is down at start is not fatal: /readyz
+// and grpc.health report it until it answers.
 func openStore(ctx context.Context, c config) (stores, error) {
 	if c.Store == "memory" {
 		return stores{grid: memory.New(), presence: memory.NewPresence(), dispatch: memory.NewDispatch(),
 			close: func() {}}, nil
 	}
-	opts, err := goredis.ParseURL(c.RedisURL)
+	client, err := redisstore.NewClient(c.RedisURL, c.RedisTimeouts)
 	if err != nil {
 		return stores{}, fmt.Errorf("-redis-url: %w", err)
 	}
-	opts.DialTimeout = 2 * time.Second
-	opts.ReadTimeout = 3 * time.Second
-	opts.WriteTimeout = 3 * time.Second
-	client := goredis.NewClient(opts)
 	return stores{
 		grid:     redisstore.New(redisstore.Options{Client: client}),
 		presence: redisstore.NewPresence(redisstore.Options{Client: client}),
