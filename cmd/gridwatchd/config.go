@@ -31,6 +31,7 @@ type config struct {
 	RedisTimeouts redisstore.Timeouts
 
 	streamsOnConn *uint // -max-concurrent-streams, checked into Server
+	callerLimits  bool  // -caller-limits: false clears API.Limits
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as

@@ -76,6 +76,12 @@ func TestParseConfig(t *testing.T) {
 				return l.Unary.Unlimited() && l.Bulk == limit.Rate{PerSecond: 2.0 / 60, Burst: 3} &&
 					l.StreamsPerUser == 0 && c.Server.MaxConcurrentStreams == 50 && c.RedisTimeouts.Op == 2*time.Second
 			}, false},
+		{"caller limits off", []string{"-caller-limits=false"}, nil,
+			func(c config) bool {
+				l := c.API.Limits
+				return l.Unary.Unlimited() && l.Bulk.Unlimited() && l.StreamOpens.Unlimited() && l.Updates.Unlimited() &&
+					l.StreamsPerResponder == 0 && l.StreamsPerUser == 0 && c.API.MaxUpdateBytes == 1024
+			}, false},
 		{"bad rate", []string{"-rate-updates", "fast"}, nil, nil, true},
 		{"negative stream cap", []string{"-streams-per-responder", "-1"}, nil, nil, true},
 		{"zero streams per connection", []string{"-max-concurrent-streams", "0"}, nil, nil, true},

@@ -67,6 +67,8 @@ func limitFlags(fs *flag.FlagSet, c *config) {
 		"open streams per volunteer or officer (or caller without a role); 0: no cap")
 	fs.IntVar(&l.StreamsPerUser, "streams-per-user", defaultStreamsPerUser,
 		"open streams per station chief, dispatcher or admin; 0: no cap")
+	fs.BoolVar(&c.callerLimits, "caller-limits", true, "apply the per-caller rate limits and stream caps "+
+		"(false: none, e.g. for the load tools)")
 	fs.IntVar(&c.API.MaxRequestBytes, "max-request-bytes", defaultMaxRequestBytes, "largest request other than an import or a location update")
 	fs.IntVar(&c.API.MaxUpdateBytes, "max-update-bytes", defaultMaxUpdateBytes, "largest location update (a ReportLocations message, a batch report)")
 
@@ -94,6 +96,9 @@ func limitFlags(fs *flag.FlagSet, c *config) {
 func (c *config) checkLimits() error {
 	if err := c.API.Limits.Validate(); err != nil {
 		return err
+	}
+	if !c.callerLimits {
+		c.API.Limits = api.Limits{}
 	}
 	if c.API.MaxRequestBytes <= 0 || c.API.MaxUpdateBytes <= 0 {
 		return fmt.Errorf("-max-request-bytes and -max-update-bytes: want > 0")
