@@ -27,6 +27,15 @@ type Config struct {
 	// (default 48 MiB). The gRPC server's own receive limit must be above
 	// it for the cap to be reached.
 	MaxImportBytes int
+	// MaxRequestBytes caps every other request (default 64 KiB), and
+	// MaxUpdateBytes each location update: a ReportLocations message, a
+	// report of BatchReportLocations (default 1 KiB). Both are of the
+	// protobuf encoding, whichever way the request came.
+	MaxRequestBytes int
+	MaxUpdateBytes  int
+	// Limits are the per-caller rate limits and caps on open streams;
+	// the zero Limits limits nothing.
+	Limits Limits
 	// Logger receives the internal errors whose text clients never see;
 	// nil discards them.
 	Logger *slog.Logger

@@ -47,12 +47,13 @@ func city(b *testing.B) *presencetest.Area {
 
 // benchServer serves the API on a loopback port.
 type benchServer struct {
+	addr string // the loopback port
 	conn *grpc.ClientConn
 	svc  *grid.Service
 	pres *presence.Service
 }
 
-func startBenchServer(b *testing.B, cfg Config) *benchServer {
+func startBenchServer(b testing.TB, cfg Config) *benchServer {
 	b.Helper()
 	svc, err := grid.NewService(memory.New(), grid.Config{}, nil)
 	if err != nil {
@@ -88,7 +89,7 @@ func startBenchServer(b *testing.B, cfg Config) *benchServer {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = conn.Close() })
-	return &benchServer{conn: conn, svc: svc, pres: pres}
+	return &benchServer{addr: lis.Addr().String(), conn: conn, svc: svc, pres: pres}
 }
 
 // place puts n synthetic responders ("b00001"…) on shift at random points,

@@ -68,6 +68,39 @@
 // acknowledged REJECTED and the stream goes on; a store failure ends it.
 // BatchReportLocations is the same for up to 10,000 reports in one call.
 //
+// # Limits
+//
+// Interceptors runs, after authentication, the per-caller limits and then
+// the size caps; both live here rather than in package server because
+// they need the caller's principal and the API's methods and messages
+// (methodRules, one table checked against the service descriptors).
+// Callers are keyed by their principal's subject, or by their IP address
+// (an IPv6 address by its /64) when there is none (authentication off;
+// through the HTTP gateway, the HTTP client's address). Each caller has a
+// token bucket (package limit) per class: unary calls, bulk calls (the
+// imports and BatchReportLocations, one token per call), stream opens, and
+// the location updates of its ReportLocations streams, one token per
+// message; health checks and reflection are exempt. A caller over a limit
+// gets RESOURCE_EXHAUSTED with a google.rpc.RetryInfo saying when a token
+// will be there (the gateway: HTTP 429 and Retry-After); on a
+// ReportLocations stream the update over the limit ends the stream, after
+// the earlier updates were applied and acknowledged. A caller also holds
+// at most Limits.StreamsPerResponder open streams (volunteers, officers,
+// callers without a role) or StreamsPerUser (station chiefs, dispatchers,
+// admins); one more is RESOURCE_EXHAUSTED at once. Other callers are
+// unaffected: the buckets are sharded, and a refusal costs the refused
+// caller's call only. The zero Limits limits nothing; gridwatchd's flags
+// set production defaults. The limits are per process.
+//
+// Every received message is checked against its method's cap, on its
+// protobuf size: a location update (each ReportLocations message, each
+// BatchReportLocations report) at most Config.MaxUpdateBytes (1 KiB), an
+// import Config.MaxImportBytes plus 64 KiB for its other fields, any other
+// request Config.MaxRequestBytes (64 KiB). Over the cap is
+// INVALID_ARGUMENT naming the limit (and the report, "reports[i]"); on a
+// stream it ends the stream. The server's receive limit bounds what is
+// decoded at all.
+//
 // # HTTP
 //
 // RegisterGateway adds the HTTP/JSON bindings of

@@ -49,6 +49,17 @@ func newEnv(t *testing.T) *env {
 // newEnvWith is newEnv with the API's configuration cfg.
 func newEnvWith(t *testing.T, cfg Config) *env {
 	t.Helper()
+	unary, stream := Interceptors(Config{Auth: testAuth()})
+	e := newEnvChain(t, cfg, unary, stream)
+	e.mustImportUnits(t)
+	return e
+}
+
+// newEnvChain starts the services over the memory engine, with the API's
+// configuration cfg, behind the given interceptors instead of
+// Interceptors' (imports nothing).
+func newEnvChain(t *testing.T, cfg Config, unary []grpc.UnaryServerInterceptor, stream []grpc.StreamServerInterceptor) *env {
+	t.Helper()
 	svc, err := grid.NewService(memory.New(), grid.Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -57,9 +68,7 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
-	e.mustImportUnits(t)
-	return e
+	return serveInterceptors(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) }, unary, stream)
 }
 
 // serve starts a gRPC server with the services register registers on a
@@ -72,15 +81,21 @@ func serve(t *testing.T, register func(*grpc.Server)) *env {
 }
 
 // serveWith is serve with the interceptors of cfg, authenticating with
-// cfg.Auth (testAuth when unset), with health and reflection registered
-// too.
+// cfg.Auth (testAuth when unset).
 func serveWith(t *testing.T, cfg Config, register func(*grpc.Server)) *env {
 	t.Helper()
-	lis := bufconn.Listen(1 << 20)
 	if cfg.Auth == (Authentication{}) {
 		cfg.Auth = testAuth()
 	}
 	unary, stream := Interceptors(cfg)
+	return serveInterceptors(t, register, unary, stream)
+}
+
+// serveInterceptors is serve behind the given interceptors only, with
+// health and reflection registered too.
+func serveInterceptors(t *testing.T, register func(*grpc.Server), unary []grpc.UnaryServerInterceptor, stream []grpc.StreamServerInterceptor) *env {
+	t.Helper()
+	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	register(srv)
 	healthpb.RegisterHealthServer(srv, health.NewServer())

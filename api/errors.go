@@ -3,10 +3,13 @@ package api
 import (
 	"context"
 	"errors"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/auth"
@@ -16,8 +19,28 @@ import (
 	"github.com/gridwatch/gridwatch/presence"
 )
 
-// errPermissionDenied is a caller whose role may not make the call.
-var errPermissionDenied = errors.New("permission denied")
+// The API's own errors, besides the domains' sentinels.
+var (
+	// errPermissionDenied is a caller whose role may not make the call.
+	errPermissionDenied = errors.New("permission denied")
+	// errRateLimited is a caller over one of its rate limits.
+	errRateLimited = errors.New("rate limit exceeded")
+	// errTooManyStreams is a caller holding as many open streams as it
+	// may.
+	errTooManyStreams = errors.New("too many open streams")
+)
+
+// retryError is an error the client may retry after a while, which its
+// status says in a google.rpc.RetryInfo detail. Its message replaces the
+// text of err.
+type retryError struct {
+	err   error
+	after time.Duration
+	msg   string
+}
+
+func (e *retryError) Error() string { return e.msg }
+func (e *retryError) Unwrap() error { return e.err }
 
 // errorRule maps errors matching err (errors.Is) to a status code.
 type errorRule struct {
@@ -54,6 +77,8 @@ var errorTable = []errorRule{
 	{err: auth.ErrUnauthenticated, code: codes.Unauthenticated},
 	{err: auth.ErrNotAccessToken, code: codes.Unauthenticated},
 	{err: errPermissionDenied, code: codes.PermissionDenied},
+	{err: errRateLimited, code: codes.ResourceExhausted},
+	{err: errTooManyStreams, code: codes.ResourceExhausted},
 	{err: grid.ErrUnavailable, code: codes.Unavailable, message: "store unavailable; retry later", log: true},
 }
 
@@ -75,7 +100,7 @@ func ruleFor(err error) errorRule {
 
 // toStatus turns a domain or check error into a gRPC status error. Invalid
 // input carries an errdetails.BadRequest with a field violation for each
-// *geo.FieldError in err.
+// *geo.FieldError in err; a *retryError an errdetails.RetryInfo.
 func toStatus(err error) error {
 	if err == nil {
 		return nil
@@ -86,14 +111,20 @@ func toStatus(err error) error {
 		msg = err.Error()
 	}
 	st := status.New(r.code, msg)
-	if r.code != codes.InvalidArgument {
+	var detail protoadapt.MessageV1
+	var re *retryError
+	switch {
+	case r.code == codes.InvalidArgument:
+		if v := fieldViolations(err, nil); len(v) > 0 {
+			detail = &errdetails.BadRequest{FieldViolations: v}
+		}
+	case errors.As(err, &re) && re.after > 0:
+		detail = &errdetails.RetryInfo{RetryDelay: durationpb.New(re.after)}
+	}
+	if detail == nil {
 		return st.Err()
 	}
-	v := fieldViolations(err, nil)
-	if len(v) == 0 {
-		return st.Err()
-	}
-	detailed, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: v})
+	detailed, derr := st.WithDetails(detail)
 	if derr != nil {
 		return st.Err()
 	}

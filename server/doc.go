@@ -57,9 +57,39 @@
 //
 // # Interceptors
 //
-// Every call passes, in this order, through metrics, logging, panic recovery
-// and the deadline cap. Logging writes one line per call and never logs
-// request or response messages, which may hold volunteers' coordinates.
+// Every call passes, in this order, through the gateway peer (below),
+// metrics, logging, panic recovery and the deadline cap, then the
+// Registrar's interceptors (the API's authentication, per-caller limits
+// and size caps: package api). Logging writes one line per call and never
+// logs request or response messages, which may hold volunteers'
+// coordinates; calls refused with RESOURCE_EXHAUSTED (a caller over its
+// limits) are logged at Debug only and counted in the metrics, so that a
+// hammering caller cannot flood the log.
+//
+// # Callers' addresses
+//
+// The HTTP side sets the header X-Gridwatch-Peer of every request to the
+// client's address, after deleting any the client sent (also as
+// Grpc-Metadata-X-Gridwatch-Peer); the gateway forwards it as metadata,
+// and a call arriving on the gateway's in-process connection (and only
+// there) gets that address as its peer (peer.FromContext). Logs and the
+// API's per-caller limits thus see the HTTP client, not the gateway.
+// Behind a reverse proxy that is the proxy's address.
+//
+// # Connection limits
+//
+// Config.MaxConcurrentStreams caps the calls open at once on one
+// connection (1000; a client's further calls wait, they are not refused);
+// the gateway's in-process connection is one connection for all HTTP/JSON
+// calls. Keepalive is enforced: a client pinging more often than
+// Config.KeepaliveMinTime (10 s) is sent GOAWAY ENHANCE_YOUR_CALM
+// "too_many_pings" and disconnected; the server pings a connection silent
+// for KeepaliveTime (30 s) and drops it if the answer takes longer than
+// KeepaliveTimeout (10 s). MaxConnectionIdle closes connections without
+// calls, MaxConnectionAge recycles old ones (after MaxConnectionAgeGrace
+// for their calls); both are off unless set. A rate-limited caller gets
+// RESOURCE_EXHAUSTED with a google.rpc.RetryInfo, which the gateway turns
+// into HTTP 429 with Retry-After in whole seconds.
 //
 // # Shutdown
 //

@@ -3,12 +3,16 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/textproto"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -41,12 +45,14 @@ func newGatewayMux(extra *http.ServeMux) *runtime.ServeMux {
 // incomingHeader forwards the gateway defaults (permanent headers as
 // grpcgateway-*, Grpc-Metadata-* stripped of the prefix; the gateway also
 // passes Authorization on as authorization, the caller's bearer token),
-// X-Request-Id as x-request-id, and X-Gridwatch-Role, -Subject, -Units and
+// X-Request-Id as x-request-id, X-Gridwatch-Role, -Subject, -Units and
 // -Grids in lower case: what a caller asserts itself to be to a server
-// whose authentication is off (ignored when it is on).
+// whose authentication is off (ignored when it is on), and
+// X-Gridwatch-Peer, which markPeer sets, as x-gridwatch-peer.
 func incomingHeader(key string) (string, bool) {
 	switch k := textproto.CanonicalMIMEHeaderKey(key); k {
-	case "X-Request-Id", "X-Gridwatch-Role", "X-Gridwatch-Subject", "X-Gridwatch-Units", "X-Gridwatch-Grids":
+	case "X-Request-Id", "X-Gridwatch-Role", "X-Gridwatch-Subject", "X-Gridwatch-Units", "X-Gridwatch-Grids",
+		gatewayPeerHeader:
 		return strings.ToLower(k), true
 	}
 	return runtime.DefaultHeaderMatcher(key)
@@ -63,15 +69,20 @@ func outgoingHeader(key string) (string, bool) {
 }
 
 // gatewayError is the default gateway error handler, except that a request
-// body over the limit gets 413 and an UNAUTHENTICATED call's 401 names the
+// body over the limit gets 413, an UNAUTHENTICATED call's 401 names the
 // scheme it wants, WWW-Authenticate: Bearer (RFC 6750), where the default
-// handler would put the status message.
+// handler would put the status message, and a status with a
+// google.rpc.RetryInfo (a caller over its rate limit: 429) gets a
+// Retry-After header.
 func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	if bl, ok := r.Context().Value(bodyLimitKey{}).(*bodyLimit); ok && bl.exceeded.Load() {
 		err = errBodyTooLarge(bl.max)
 	}
 	if status.Code(err) == codes.Unauthenticated {
 		w = bearerChallenge{w}
+	}
+	if d, ok := retryDelay(err); ok {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10))
 	}
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
 }
@@ -84,6 +95,20 @@ type bearerChallenge struct{ http.ResponseWriter }
 func (w bearerChallenge) WriteHeader(code int) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="gridwatch"`)
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// retryDelay returns the delay of the RetryInfo detail of err's status.
+func retryDelay(err error) (time.Duration, bool) {
+	st, ok := status.FromError(err)
+	if !ok || st.Code() == codes.OK {
+		return 0, false
+	}
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay() != nil {
+			return ri.GetRetryDelay().AsDuration(), true
+		}
+	}
+	return 0, false
 }
 
 // routingError sends requests for paths the gateway has no route for to

@@ -29,7 +29,9 @@ const (
 // newHTTPServer returns the http.Server of s: /healthz, /readyz and /metrics,
 // the dispatch console under /console/ (/console redirects there),
 // everything else to the gateway (which falls back on extra), all bodies
-// limited to MaxRecvMsgBytes; gRPC over HTTP/2 to the gRPC server.
+// limited to MaxRecvMsgBytes, every request marked with the client's
+// address for the gRPC side (markPeer); gRPC over HTTP/2 to the gRPC
+// server.
 func (s *Server) newHTTPServer() *http.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -42,7 +44,7 @@ func (s *Server) newHTTPServer() *http.Server {
 	mux.Handle("GET "+strings.TrimSuffix(web.Prefix, "/"), http.RedirectHandler(web.Prefix, http.StatusFound))
 	mux.Handle("/", s.gateway)
 	return &http.Server{
-		Handler:           grpcOverHTTP2(s.grpc, s.limitBody(mux)),
+		Handler:           grpcOverHTTP2(s.grpc, markPeer(s.limitBody(mux))),
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),

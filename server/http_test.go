@@ -226,6 +226,8 @@ func TestNewRejects(t *testing.T) {
 	}{
 		{"negative deadline", Config{MaxDeadline: -1}, Registrar{}},
 		{"negative message size", Config{MaxRecvMsgBytes: -1}, Registrar{}},
+		{"negative keepalive", Config{KeepaliveMinTime: -1}, Registrar{}},
+		{"negative connection age", Config{MaxConnectionAge: -time.Second}, Registrar{}},
 		{"bad pattern", Config{}, Registrar{ExtraHTTP: map[string]http.Handler{"GET": ok}}},
 		{"duplicate pattern", Config{}, Registrar{ExtraHTTP: map[string]http.Handler{"/{x}": ok, "/{y}": ok}}},
 		{"nil handler", Config{}, Registrar{ExtraHTTP: map[string]http.Handler{"/": nil}}},

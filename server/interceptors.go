@@ -36,7 +36,9 @@ func (l callLogger) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServe
 func (l callLogger) record(ctx context.Context, msg, method string, err error, start time.Time) {
 	code := status.Code(err)
 	level := slog.LevelInfo
-	if isInfraMethod(method) {
+	if isInfraMethod(method) || code == codes.ResourceExhausted {
+		// Refusals of callers over their limits are counted in the
+		// metrics; at Info a hammering caller would flood the log.
 		level = slog.LevelDebug
 	}
 	attrs := []slog.Attr{

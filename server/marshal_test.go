@@ -64,6 +64,7 @@ func TestHeaderMatchers(t *testing.T) {
 		{"subject goes in", incomingHeader, "X-Gridwatch-Subject", "x-gridwatch-subject", true},
 		{"units go in", incomingHeader, "X-Gridwatch-Units", "x-gridwatch-units", true},
 		{"grids go in", incomingHeader, "X-Gridwatch-Grids", "x-gridwatch-grids", true},
+		{"the gateway's peer goes in", incomingHeader, "X-Gridwatch-Peer", "x-gridwatch-peer", true},
 		{"permanent header goes in prefixed", incomingHeader, "Authorization", "grpcgateway-Authorization", true},
 		{"Grpc-Metadata- prefix is stripped", incomingHeader, "Grpc-Metadata-Trace", "Trace", true},
 		{"other headers stay out", incomingHeader, "X-Other", "", false},

@@ -126,7 +126,7 @@ func (s *Server) start(d *demux, mem net.Listener) *serveErrs {
 	}
 	run("demux", d.serve)
 	run("grpc", func() error { return s.grpc.Serve(d.grpcL) })
-	run("grpc in-memory", func() error { return s.grpc.Serve(mem) })
+	run("grpc in-memory", func() error { return s.grpc.Serve(gatewayListener{mem}) })
 	run("http", func() error { return s.http.Serve(d.httpL) })
 	return e
 }

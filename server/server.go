@@ -9,7 +9,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
@@ -110,21 +109,20 @@ func New(cfg Config, log *slog.Logger, r Registrar) (*Server, error) {
 func newGRPCServer(cfg Config, log *slog.Logger, m *metrics, r Registrar) *grpc.Server {
 	logging, rec := callLogger{log: log}, recoverer{log: log}
 	unaryCap, streamCap := deadlineCap{limit: cfg.MaxDeadline}, deadlineCap{limit: cfg.StreamMaxDeadline}
+	gw := gatewayPeer{}
 	return grpc.NewServer(
 		grpc.Creds(handshakenCreds{}),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
+		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
-			MinTime:             10 * time.Second,
+			MinTime:             cfg.KeepaliveMinTime,
 			PermitWithoutStream: true,
 		}),
-		grpc.KeepaliveParams(keepalive.ServerParameters{
-			Time:    30 * time.Second,
-			Timeout: 10 * time.Second,
-		}),
-		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{m.unary, logging.unary, rec.unary, unaryCap.unary},
-			r.Unary...)...),
-		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{m.stream, logging.stream, rec.stream, streamCap.stream},
-			r.Stream...)...),
+		grpc.KeepaliveParams(cfg.keepaliveParams()),
+		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{gw.unary, m.unary, logging.unary, rec.unary,
+			unaryCap.unary}, r.Unary...)...),
+		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{gw.stream, m.stream, logging.stream, rec.stream,
+			streamCap.stream}, r.Stream...)...),
 	)
 }
 

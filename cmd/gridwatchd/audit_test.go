@@ -17,9 +17,12 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// as returns a context of role with the call deadline.
+// as returns a context with the call deadline whose calls send a token of
+// role (of keysOf(t)) instead of the connection's admin token.
 func as(t *testing.T, role string) context.Context {
-	ctx, cancel := context.WithTimeout(metadata.AppendToOutgoingContext(context.Background(), "x-gridwatch-role", role), callTimeout)
+	t.Helper()
+	md := metadata.Pairs("authorization", "Bearer "+keysOf(t).token(t, role))
+	ctx, cancel := context.WithTimeout(metadata.NewOutgoingContext(context.Background(), md), callTimeout)
 	t.Cleanup(cancel)
 	return ctx
 }

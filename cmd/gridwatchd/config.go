@@ -13,6 +13,7 @@ import (
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
+	redisstore "github.com/gridwatch/gridwatch/store/redis"
 )
 
 // config is everything gridwatchd can be told.
@@ -28,6 +29,11 @@ type config struct {
 	Dispatch dispatchConfig
 	Audit    auditConfig
 	Auth     authConfig
+	// RedisTimeouts bound every call to Redis (-redis-*-timeout).
+	RedisTimeouts redisstore.Timeouts
+
+	streamsOnConn *uint // -max-concurrent-streams, checked into Server
+	callerLimits  bool  // -caller-limits: false clears API.Limits
 }
 
 // parseConfig reads flags, with GRIDWATCH_* variables from lookupEnv as
@@ -52,6 +58,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	clientAuth := tlsFlags(fs, &c.Server.TLS)
 	auditFlags(fs, &c.Audit)
 	authFlags(fs, &c.Auth)
+	limitFlags(fs, &c)
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		return c, err
 	}
@@ -77,6 +84,9 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 		return c, err
 	}
 	if err := c.Auth.check(); err != nil {
+		return c, err
+	}
+	if err := c.checkLimits(); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)

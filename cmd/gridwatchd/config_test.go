@@ -9,8 +9,10 @@ import (
 
 	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/internal/tlstest"
+	"github.com/gridwatch/gridwatch/limit"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/server"
+	redisstore "github.com/gridwatch/gridwatch/store/redis"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -81,6 +83,34 @@ func TestParseConfig(t *testing.T) {
 		{"bad auth", []string{"-auth", "maybe"}, nil, nil, true},
 		{"no data dir", []string{"-data-dir", ""}, nil, nil, true},
 		{"bad policy file", []string{"-dispatch-policy", writeTemp(t, `{"fanout": 99}`)}, nil, nil, true},
+		{"limit defaults", nil, nil, func(c config) bool {
+			l := c.API.Limits
+			return l.Unary == limit.Rate{PerSecond: 10, Burst: 50} && l.Updates == limit.Rate{PerSecond: 5, Burst: 30} &&
+				l.StreamsPerResponder == 4 && l.StreamsPerUser == 32 && c.API.MaxUpdateBytes == 1024 &&
+				c.Server.MaxConcurrentStreams == 1000 && c.Server.MaxConnectionIdle == 15*time.Minute &&
+				c.RedisTimeouts == redisstore.Timeouts{Dial: 2 * time.Second, Read: 3 * time.Second,
+					Write: 3 * time.Second, Op: 5 * time.Second}
+		}, false},
+		{"limits from env and flags", []string{"-rate-unary", "off", "-redis-op-timeout", "2s"},
+			map[string]string{"GRIDWATCH_RATE_UNARY": "1/s", "GRIDWATCH_RATE_BULK": "2/m,3",
+				"GRIDWATCH_STREAMS_PER_USER": "0", "GRIDWATCH_MAX_CONCURRENT_STREAMS": "50"},
+			func(c config) bool {
+				l := c.API.Limits
+				return l.Unary.Unlimited() && l.Bulk == limit.Rate{PerSecond: 2.0 / 60, Burst: 3} &&
+					l.StreamsPerUser == 0 && c.Server.MaxConcurrentStreams == 50 && c.RedisTimeouts.Op == 2*time.Second
+			}, false},
+		{"caller limits off", []string{"-caller-limits=false"}, nil,
+			func(c config) bool {
+				l := c.API.Limits
+				return l.Unary.Unlimited() && l.Bulk.Unlimited() && l.StreamOpens.Unlimited() && l.Updates.Unlimited() &&
+					l.StreamsPerResponder == 0 && l.StreamsPerUser == 0 && c.API.MaxUpdateBytes == 1024
+			}, false},
+		{"bad rate", []string{"-rate-updates", "fast"}, nil, nil, true},
+		{"negative stream cap", []string{"-streams-per-responder", "-1"}, nil, nil, true},
+		{"zero streams per connection", []string{"-max-concurrent-streams", "0"}, nil, nil, true},
+		{"zero keepalive", []string{"-keepalive-min-time", "0s"}, nil, nil, true},
+		{"zero redis timeout", []string{"-redis-op-timeout", "0s"}, nil, nil, true},
+		{"import over the message cap", []string{"-max-import-bytes", "100000000"}, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/gridwatch/gridwatch/auth"
@@ -39,6 +40,26 @@ type daemon struct {
 type testKeys struct {
 	dataDir string
 	admin   string
+	ring    *auth.KeyRing
+}
+
+// token returns a token of k for role: dispatchers and station chiefs
+// answer for the whole city (unit shenyang of testdata/shenyang).
+func (k *testKeys) token(t *testing.T, role string) string {
+	t.Helper()
+	r, ok := auth.ParseRole(role)
+	if !ok {
+		t.Fatalf("role %q", role)
+	}
+	p := auth.Principal{Subject: "e2e-" + r.String(), Role: r}
+	if r == auth.RoleDispatcher || r == auth.RoleStationChief {
+		p.Units = []string{"shenyang"}
+	}
+	tok, _, err := k.ring.Issue(p, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 var (
@@ -64,6 +85,7 @@ func keysOf(t *testing.T) *testKeys {
 	if err != nil {
 		t.Fatal(err)
 	}
+	k.ring = ring
 	if k.admin, _, err = ring.Issue(auth.Principal{Subject: "e2e-admin", Role: auth.RoleAdmin}, time.Now(), time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +130,12 @@ func startDaemon(t *testing.T, bin string, args ...string) *daemon {
 // call, over plaintext too (the tests' servers have no TLS).
 type bearer string
 
-// GetRequestMetadata returns the authorization metadata.
-func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+// GetRequestMetadata returns the authorization metadata, unless the call
+// sends a token of its own (as).
+func (b bearer) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
+	if md, _ := metadata.FromOutgoingContext(ctx); len(md.Get("authorization")) > 0 {
+		return nil, nil
+	}
 	return map[string]string{"authorization": "Bearer " + string(b)}, nil
 }
 

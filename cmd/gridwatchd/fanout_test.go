@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/gridwatch/gridwatch/api"
+	"github.com/gridwatch/gridwatch/auth"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/internal/redistest"
 )
@@ -31,7 +32,8 @@ func TestEventFanOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := fmt.Sprintf("redis://%s/0", rdb.Options().Addr)
-	a, b := startServer(t, url), startServer(t, url)
+	dataDir, admin := adminKeys(t)
+	a, b := startServer(t, url, dataDir, admin), startServer(t, url, dataDir, admin)
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	roster := "id,kind,travel_mode\nfan-v1,watch_volunteer,walk\n"
@@ -95,10 +97,40 @@ func TestEventFanOut(t *testing.T) {
 	}
 }
 
-// startServer runs gridwatchd on a free port of this host until the test
-// ends, waits until it serves, and returns a connection to it. Its log
-// is shown if the test fails.
-func startServer(t *testing.T, redisURL string) *grpc.ClientConn {
+// adminKeys makes a data directory with a signing key, as the servers of
+// one deployment share, and returns it with an admin token of that key.
+func adminKeys(t *testing.T) (dataDir, token string) {
+	t.Helper()
+	dataDir = t.TempDir()
+	if _, err := auth.GenerateKey(filepath.Join(dataDir, "keys")); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := auth.LoadKeyRing(filepath.Join(dataDir, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err = ring.Issue(auth.Principal{Subject: "fan-admin", Role: auth.RoleAdmin}, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dataDir, token
+}
+
+// adminBearer sends an admin token with every call, over plain text too.
+type adminBearer string
+
+// GetRequestMetadata returns the authorization metadata.
+func (b adminBearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + string(b)}, nil
+}
+
+// RequireTransportSecurity is false: the test talks plain text to loopback.
+func (adminBearer) RequireTransportSecurity() bool { return false }
+
+// startServer runs gridwatchd with the keys of dataDir on a free port of
+// this host until the test ends, waits until it serves, and returns a
+// connection to it sending token. Its log is shown if the test fails.
+func startServer(t *testing.T, redisURL, dataDir, token string) *grpc.ClientConn {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -113,7 +145,8 @@ func startServer(t *testing.T, redisURL string) *grpc.ClientConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- realMain(ctx, []string{"-listen", addr, "-store", "redis", "-redis-url", redisURL}, logFile)
+		done <- realMain(ctx, []string{"-listen", addr, "-store", "redis", "-redis-url", redisURL,
+			"-data-dir", dataDir}, logFile)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -131,7 +164,8 @@ func startServer(t *testing.T, redisURL string) *grpc.ClientConn {
 		}
 		logFile.Close()
 	})
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(adminBearer(token)))
 	if err != nil {
 		t.Fatal(err)
 	}

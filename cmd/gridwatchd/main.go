@@ -25,6 +25,15 @@
 // only, lets callers assert their role and warns at every start. See
 // docs/SECURITY.md.
 //
+// Each caller (the authenticated subject, else the IP address) is held to
+// rate limits: -rate-unary, -rate-bulk (imports), -rate-stream-opens and
+// -rate-updates (location updates), and to -streams-per-responder and
+// -streams-per-user open streams; requests are capped at
+// -max-request-bytes, location updates at -max-update-bytes. Connections
+// are held to -max-concurrent-streams, keepalive (-keepalive-*) and
+// -max-connection-idle/-age, every Redis call to -redis-*-timeout. The
+// defaults and their reasons are in docs/SECURITY.md ("Limits").
+//
 // Every flag can also be set from the environment as GRIDWATCH_<FLAG>, with
 // dashes as underscores (GRIDWATCH_REDIS_URL); a flag on the command line
 // wins over the environment.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
@@ -12,7 +11,6 @@ import (
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/store/memory"
 	redisstore "github.com/gridwatch/gridwatch/store/redis"
-	goredis "github.com/redis/go-redis/v9"
 )
 
 // stores are the engine's stores of every domain.
@@ -28,29 +26,27 @@ type stores struct {
 }
 
 // openStore opens the configured engine: the grid, presence, dispatch and
-// audit stores of one memory engine, or of one Redis client. A Redis that is down at start
-// is not fatal: /readyz and grpc.health report it until it answers.
+// audit stores of one memory engine, or of one Redis client whose every
+// call is bounded by c.RedisTimeouts. A Redis that is down at start is not
+// fatal: /readyz and grpc.health report it until it answers.
 //
-// The Redis event bus has a client of its own, which never retries (a
-// retried XADD whose reply was lost would deliver its events twice) and
-// holds each call to its context's deadline, so that a publish waits no
-// longer than the bus's timeout even on a Redis that hangs.
+// The Redis event bus has a client of its own, with the same bounds, which
+// never retries: a retried XADD whose reply was lost would deliver its
+// events twice.
 func openStore(ctx context.Context, c config, log *slog.Logger) (stores, error) {
 	if c.Store == "memory" {
 		return stores{grid: memory.New(), presence: memory.NewPresence(), dispatch: memory.NewDispatch(),
 			audit: memory.NewAudit(), close: func() {}}, nil
 	}
-	opts, err := goredis.ParseURL(c.RedisURL)
+	client, err := redisstore.NewClient(c.RedisURL, c.RedisTimeouts)
 	if err != nil {
 		return stores{}, fmt.Errorf("-redis-url: %w", err)
 	}
-	opts.DialTimeout = 2 * time.Second
-	opts.ReadTimeout = 3 * time.Second
-	opts.WriteTimeout = 3 * time.Second
-	client := goredis.NewClient(opts)
-	busOpts := *opts
-	busOpts.MaxRetries, busOpts.ContextTimeoutEnabled = -1, true
-	busClient := goredis.NewClient(&busOpts)
+	busClient, err := redisstore.NewEventsClient(c.RedisURL, c.RedisTimeouts)
+	if err != nil {
+		_ = client.Close()
+		return stores{}, fmt.Errorf("-redis-url: %w", err)
+	}
 	return stores{
 		grid:     redisstore.New(redisstore.Options{Client: client}),
 		presence: redisstore.NewPresence(redisstore.Options{Client: client}),

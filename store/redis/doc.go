@@ -49,6 +49,45 @@
 // HMGETs on keys of one slot: one round trip, on Cluster too. CellOwners
 // pipelines one HMGET per shard (chunked at 10,000 fields).
 //
+// # Deadlines
+//
+// No call of the engine waits on Redis without a bound, whatever context
+// its caller passes. NewClient (what gridwatchd uses) builds the client
+// with Timeouts: Dial (2 s) for opening a connection, Read and Write (3 s
+// each) for every socket read and write, ContextTimeoutEnabled so that a
+// context's deadline also cuts a read short, and a go-redis hook (Bound:
+// the one place, not a context.WithTimeout per method) that runs every
+// operation (one command, one pipeline or MULTI/EXEC transaction, one
+// script run) under a context at most Op (5 s) from its start, including
+// the wait for a pooled connection and go-redis's own retries. A store
+// method made of several operations (a Move across shards: four scripts)
+// may take up to that many bounds; the API's deadline cap (30 s by
+// default) bounds the call as a whole. Bound may also be added to a client
+// built elsewhere, once per client.
+//
+// An operation cut short by the bound fails with an *OpTimeoutError,
+// which matches grid.ErrUnavailable (the API answers UNAVAILABLE: Redis is
+// not answering, try again) but not context.DeadlineExceeded; one cut short
+// by the caller's own, earlier deadline fails with the caller's context
+// error (the API answers DEADLINE_EXCEEDED). A reply of Redis, even one
+// arriving late, is never replaced. The connection of a timed-out
+// operation is discarded, so a late reply cannot be read as another's.
+//
+// Op must exceed the longest single operation the engine sends, the
+// largest being an import's transaction (a whole city's owner cells,
+// chunked at 10,000 fields per command but sent as one MULTI/EXEC on a
+// standalone server, which Read and Write already bound per socket call);
+// raise Op (and Read) for very large imports or a slow link.
+//
+// Blocking commands: go-redis gives a blocking read (XREAD BLOCK, BLPOP)
+// its block time plus 10 s as read timeout, so Read does not cut it, but
+// the Op bound does. A streaming subscriber (an event bus reading with
+// XREAD BLOCK) on a bounded client must therefore block for less than Op,
+// with a round trip's margin: BLOCK ≤ Op/2 (2 s with the default 5 s) is
+// safe, and the subscriber loops. A subscriber that must block longer
+// needs a client of its own without Bound (its reads still end at block
+// time + 10 s).
+//
 // # Presence
 //
 // Presence (NewPresence) implements presence.Store on the same kinds of
