@@ -181,6 +181,9 @@ var auditRules = map[string]auditRule{
 	gridwatchv1.DispatchService_AssignResponder_FullMethodName: mutation(on(func(r *gridwatchv1.AssignResponderRequest) auditTarget {
 		return names(r.GetIncident(), r.GetResponder())
 	})),
+	gridwatchv1.DispatchService_RecordArrival_FullMethodName: mutation(on(func(r *gridwatchv1.RecordArrivalRequest) auditTarget {
+		return names(r.GetIncident(), r.GetResponder())
+	})),
 	gridwatchv1.DispatchService_ListCandidates_FullMethodName: {kind: auditPositions,
 		target: on(func(r *gridwatchv1.ListCandidatesRequest) auditTarget { return names(r.GetIncident()) })},
 	gridwatchv1.DispatchService_WatchOffers_FullMethodName:    readRule,

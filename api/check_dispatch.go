@@ -1,6 +1,8 @@
 package api
 
 import (
+	"time"
+
 	"strings"
 
 	"github.com/uber/h3-go/v4"
@@ -88,6 +90,21 @@ func checkIncidentResponder(incident, responder string) (string, string, error) 
 	}
 	r, err := parseName("responder", responder, responders)
 	return id, r, err
+}
+
+// checkRecordArrivalRequest returns the incident's and the responder's
+// ids and the arrival time (zero: now) of a RecordArrival request.
+func checkRecordArrivalRequest(req *gridwatchv1.RecordArrivalRequest) (id, responder string, at time.Time, err error) {
+	if id, responder, err = checkIncidentResponder(req.GetIncident(), req.GetResponder()); err != nil {
+		return "", "", time.Time{}, err
+	}
+	if ts := req.GetArriveTime(); ts != nil {
+		if err := ts.CheckValid(); err != nil {
+			return "", "", time.Time{}, invalid("arrive_time", err.Error())
+		}
+		at = ts.AsTime()
+	}
+	return id, responder, at, nil
 }
 
 // checkWatchIncidentsRequest returns the cells to filter on, nil for all.

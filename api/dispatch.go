@@ -100,6 +100,20 @@ func (s *dispatchServer) WithdrawAssignment(ctx context.Context, req *gridwatchv
 	return s.reply(ctx, inc, err)
 }
 
+// RecordArrival records a responder on scene by a dispatcher's hand.
+func (s *dispatchServer) RecordArrival(ctx context.Context, req *gridwatchv1.RecordArrivalRequest) (*gridwatchv1.Incident, error) {
+	id, responder, at, err := checkRecordArrivalRequest(req)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	r, err := requireRole(ctx, RoleDispatcher, RoleAdmin)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	inc, err := s.disp.MarkArrived(ctx, id, responder, r.String(), at)
+	return s.reply(ctx, inc, err)
+}
+
 func (s *dispatchServer) AssignResponder(ctx context.Context, req *gridwatchv1.AssignResponderRequest) (*gridwatchv1.Incident, error) {
 	id, responder, err := checkIncidentResponder(req.GetIncident(), req.GetResponder())
 	if err != nil {

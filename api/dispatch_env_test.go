@@ -56,6 +56,12 @@ func newDispatchEnvWith(t *testing.T, p dispatch.Policy, a Authentication, rec *
 // memory engines.
 func dispatchServices(t *testing.T, p dispatch.Policy) (*grid.Service, *presence.Service, Config) {
 	t.Helper()
+	return dispatchServicesOver(t, p, memory.NewDispatch())
+}
+
+// dispatchServicesOver is dispatchServices with dispatch over st.
+func dispatchServicesOver(t *testing.T, p dispatch.Policy, st dispatch.Store) (*grid.Service, *presence.Service, Config) {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	svc, err := grid.NewService(memory.New(), grid.Config{}, log)
 	if err != nil {
@@ -66,7 +72,7 @@ func dispatchServices(t *testing.T, p dispatch.Policy) (*grid.Service, *presence
 		t.Fatal(err)
 	}
 	events := NewBroadcaster(0)
-	disp, err := dispatch.NewService(memory.NewDispatch(), pres, pres, dispatch.Config{Policy: p,
+	disp, err := dispatch.NewService(st, pres, pres, dispatch.Config{Policy: p,
 		CallerKey: bytes.Repeat([]byte{7}, dispatch.MinCallerKeyBytes), Sink: events}, log)
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,7 @@ var methodRules = map[string]methodRule{
 	gridwatchv1.DispatchService_DeclineOffer_FullMethodName:       {rateUnary, sizeRequest},
 	gridwatchv1.DispatchService_WithdrawAssignment_FullMethodName: {rateUnary, sizeRequest},
 	gridwatchv1.DispatchService_AssignResponder_FullMethodName:    {rateUnary, sizeRequest},
+	gridwatchv1.DispatchService_RecordArrival_FullMethodName:      {rateUnary, sizeRequest},
 	gridwatchv1.DispatchService_ListCandidates_FullMethodName:     {rateUnary, sizeRequest},
 	gridwatchv1.DispatchService_WatchOffers_FullMethodName:        {rateStream, sizeRequest},
 	gridwatchv1.DispatchService_WatchIncidents_FullMethodName:     {rateStream, sizeRequest},

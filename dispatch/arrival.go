@@ -38,19 +38,36 @@ func (s *Service) ObserveArrival(ctx context.Context, responderID string, pos ge
 	return err == nil && len(ch.Events) > 0, err
 }
 
+// MaxArrivalAhead is how far ahead of the server's clock a dispatcher may
+// record an arrival (clocks of consoles drift).
+const MaxArrivalAhead = time.Minute
+
 // MarkArrived is a dispatcher's override: the responder holding an
 // assignment on the incident is recorded on scene at at (now if zero),
-// replacing any arrival recorded before.
+// replacing any arrival recorded before. at may not be before the
+// incident's creation nor more than MaxArrivalAhead ahead of now
+// (ErrInvalid).
 func (s *Service) MarkArrived(ctx context.Context, incidentID, responderID, dispatcherID string, at time.Time) (Incident, error) {
 	if err := checkIDs(incidentID, responderID); err != nil {
 		return Incident{}, err
 	}
+	now := s.now()
+	if at.IsZero() {
+		at = now
+	}
+	if at.After(now.Add(MaxArrivalAhead)) {
+		return Incident{}, invalid("arrive_time", "more than "+MaxArrivalAhead.String()+" ahead of the server's clock")
+	}
+	inc, err := s.st.Incident(ctx, incidentID)
+	if err != nil {
+		return Incident{}, fmt.Errorf("reading incident %q: %w", incidentID, err)
+	}
+	if at.Before(inc.CreatedAt) {
+		return Incident{}, invalid("arrive_time", "before the incident was created")
+	}
 	a, err := s.st.AssignmentOf(ctx, responderID)
 	if err != nil || a.IncidentID != incidentID {
 		return Incident{}, notFound("assignment of responder", responderID)
-	}
-	if at.IsZero() {
-		at = s.now()
 	}
 	ch, err := s.arrive(ctx, Arrival{IncidentID: incidentID, ResponderID: responderID, At: at,
 		Target: s.target(a.Circle), Actor: dispatcherID, Override: true})

@@ -1622,6 +1622,72 @@ func (x *AssignResponderRequest) GetResponder() string {
 	return ""
 }
 
+// Request of DispatchService.RecordArrival.
+type RecordArrivalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The incident, "incidents/{incident}".
+	Incident string `protobuf:"bytes,1,opt,name=incident,proto3" json:"incident,omitempty"`
+	// The responder, "responders/{responder}", who must hold an assignment on
+	// the incident.
+	Responder string `protobuf:"bytes,2,opt,name=responder,proto3" json:"responder,omitempty"`
+	// When they arrived; unset means now. Not before the incident's
+	// create_time nor more than a minute ahead of the server's clock.
+	ArriveTime    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=arrive_time,json=arriveTime,proto3" json:"arrive_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArrivalRequest) Reset() {
+	*x = RecordArrivalRequest{}
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArrivalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArrivalRequest) ProtoMessage() {}
+
+func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArrivalRequest.ProtoReflect.Descriptor instead.
+func (*RecordArrivalRequest) Descriptor() ([]byte, []int) {
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RecordArrivalRequest) GetIncident() string {
+	if x != nil {
+		return x.Incident
+	}
+	return ""
+}
+
+func (x *RecordArrivalRequest) GetResponder() string {
+	if x != nil {
+		return x.Responder
+	}
+	return ""
+}
+
+func (x *RecordArrivalRequest) GetArriveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ArriveTime
+	}
+	return nil
+}
+
 // Request of DispatchService.ListCandidates.
 type ListCandidatesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1636,7 +1702,7 @@ type ListCandidatesRequest struct {
 
 func (x *ListCandidatesRequest) Reset() {
 	*x = ListCandidatesRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1648,7 +1714,7 @@ func (x *ListCandidatesRequest) String() string {
 func (*ListCandidatesRequest) ProtoMessage() {}
 
 func (x *ListCandidatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[15]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1661,7 +1727,7 @@ func (x *ListCandidatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidatesRequest.ProtoReflect.Descriptor instead.
 func (*ListCandidatesRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{15}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListCandidatesRequest) GetIncident() string {
@@ -1689,7 +1755,7 @@ type ListCandidatesResponse struct {
 
 func (x *ListCandidatesResponse) Reset() {
 	*x = ListCandidatesResponse{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1701,7 +1767,7 @@ func (x *ListCandidatesResponse) String() string {
 func (*ListCandidatesResponse) ProtoMessage() {}
 
 func (x *ListCandidatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[16]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1714,7 +1780,7 @@ func (x *ListCandidatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidatesResponse.ProtoReflect.Descriptor instead.
 func (*ListCandidatesResponse) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{16}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListCandidatesResponse) GetSlots() []*SlotCandidates {
@@ -1743,7 +1809,7 @@ type SlotCandidates struct {
 
 func (x *SlotCandidates) Reset() {
 	*x = SlotCandidates{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[17]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1755,7 +1821,7 @@ func (x *SlotCandidates) String() string {
 func (*SlotCandidates) ProtoMessage() {}
 
 func (x *SlotCandidates) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[17]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1768,7 +1834,7 @@ func (x *SlotCandidates) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SlotCandidates.ProtoReflect.Descriptor instead.
 func (*SlotCandidates) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{17}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SlotCandidates) GetSlot() *Slot {
@@ -1803,7 +1869,7 @@ type WatchOffersRequest struct {
 
 func (x *WatchOffersRequest) Reset() {
 	*x = WatchOffersRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[18]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1815,7 +1881,7 @@ func (x *WatchOffersRequest) String() string {
 func (*WatchOffersRequest) ProtoMessage() {}
 
 func (x *WatchOffersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[18]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1828,7 +1894,7 @@ func (x *WatchOffersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOffersRequest.ProtoReflect.Descriptor instead.
 func (*WatchOffersRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{18}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *WatchOffersRequest) GetResponder() string {
@@ -1851,7 +1917,7 @@ type WatchOffersResponse struct {
 
 func (x *WatchOffersResponse) Reset() {
 	*x = WatchOffersResponse{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[19]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1863,7 +1929,7 @@ func (x *WatchOffersResponse) String() string {
 func (*WatchOffersResponse) ProtoMessage() {}
 
 func (x *WatchOffersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[19]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1876,7 +1942,7 @@ func (x *WatchOffersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOffersResponse.ProtoReflect.Descriptor instead.
 func (*WatchOffersResponse) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{19}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *WatchOffersResponse) GetEvent() *IncidentEvent {
@@ -1905,7 +1971,7 @@ type WatchIncidentsRequest struct {
 
 func (x *WatchIncidentsRequest) Reset() {
 	*x = WatchIncidentsRequest{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[20]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1917,7 +1983,7 @@ func (x *WatchIncidentsRequest) String() string {
 func (*WatchIncidentsRequest) ProtoMessage() {}
 
 func (x *WatchIncidentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[20]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1930,7 +1996,7 @@ func (x *WatchIncidentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchIncidentsRequest.ProtoReflect.Descriptor instead.
 func (*WatchIncidentsRequest) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{20}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *WatchIncidentsRequest) GetCells() []string {
@@ -1953,7 +2019,7 @@ type WatchIncidentsResponse struct {
 
 func (x *WatchIncidentsResponse) Reset() {
 	*x = WatchIncidentsResponse{}
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[21]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1965,7 +2031,7 @@ func (x *WatchIncidentsResponse) String() string {
 func (*WatchIncidentsResponse) ProtoMessage() {}
 
 func (x *WatchIncidentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[21]
+	mi := &file_gridwatch_v1_dispatch_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1978,7 +2044,7 @@ func (x *WatchIncidentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchIncidentsResponse.ProtoReflect.Descriptor instead.
 func (*WatchIncidentsResponse) Descriptor() ([]byte, []int) {
-	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{21}
+	return file_gridwatch_v1_dispatch_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WatchIncidentsResponse) GetEvent() *IncidentEvent {
@@ -2105,7 +2171,12 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\x16AssignResponderRequest\x12\x1a\n" +
 	"\bincident\x18\x01 \x01(\tR\bincident\x12\x12\n" +
 	"\x04slot\x18\x02 \x01(\x05R\x04slot\x12\x1c\n" +
-	"\tresponder\x18\x03 \x01(\tR\tresponder\"]\n" +
+	"\tresponder\x18\x03 \x01(\tR\tresponder\"\x8d\x01\n" +
+	"\x14RecordArrivalRequest\x12\x1a\n" +
+	"\bincident\x18\x01 \x01(\tR\bincident\x12\x1c\n" +
+	"\tresponder\x18\x02 \x01(\tR\tresponder\x12;\n" +
+	"\varrive_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"arriveTime\"]\n" +
 	"\x15ListCandidatesRequest\x12\x1a\n" +
 	"\bincident\x18\x01 \x01(\tR\bincident\x12(\n" +
 	"\x10limit_per_circle\x18\x02 \x01(\x05R\x0elimitPerCircle\"L\n" +
@@ -2170,7 +2241,7 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\x12\x1f\n" +
 	"\x1bINCIDENT_EVENT_TYPE_ARRIVED\x10\v\x12\x1f\n" +
 	"\x1bINCIDENT_EVENT_TYPE_WIDENED\x10\f\x12!\n" +
-	"\x1dINCIDENT_EVENT_TYPE_EXHAUSTED\x10\r2\xf7\a\n" +
+	"\x1dINCIDENT_EVENT_TYPE_EXHAUSTED\x10\r2\xc4\b\n" +
 	"\x0fDispatchService\x12M\n" +
 	"\x0eCreateIncident\x12#.gridwatch.v1.CreateIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12G\n" +
 	"\vGetIncident\x12 .gridwatch.v1.GetIncidentRequest\x1a\x16.gridwatch.v1.Incident\x12X\n" +
@@ -2180,7 +2251,8 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\vAcceptOffer\x12 .gridwatch.v1.AcceptOfferRequest\x1a\x16.gridwatch.v1.Incident\x12I\n" +
 	"\fDeclineOffer\x12!.gridwatch.v1.DeclineOfferRequest\x1a\x16.gridwatch.v1.Incident\x12U\n" +
 	"\x12WithdrawAssignment\x12'.gridwatch.v1.WithdrawAssignmentRequest\x1a\x16.gridwatch.v1.Incident\x12O\n" +
-	"\x0fAssignResponder\x12$.gridwatch.v1.AssignResponderRequest\x1a\x16.gridwatch.v1.Incident\x12[\n" +
+	"\x0fAssignResponder\x12$.gridwatch.v1.AssignResponderRequest\x1a\x16.gridwatch.v1.Incident\x12K\n" +
+	"\rRecordArrival\x12\".gridwatch.v1.RecordArrivalRequest\x1a\x16.gridwatch.v1.Incident\x12[\n" +
 	"\x0eListCandidates\x12#.gridwatch.v1.ListCandidatesRequest\x1a$.gridwatch.v1.ListCandidatesResponse\x12T\n" +
 	"\vWatchOffers\x12 .gridwatch.v1.WatchOffersRequest\x1a!.gridwatch.v1.WatchOffersResponse0\x01\x12]\n" +
 	"\x0eWatchIncidents\x12#.gridwatch.v1.WatchIncidentsRequest\x1a$.gridwatch.v1.WatchIncidentsResponse0\x01B=Z;github.com/gridwatch/gridwatch/gen/gridwatch/v1;gridwatchv1b\x06proto3"
@@ -2198,7 +2270,7 @@ func file_gridwatch_v1_dispatch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_gridwatch_v1_dispatch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_gridwatch_v1_dispatch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_gridwatch_v1_dispatch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_gridwatch_v1_dispatch_service_proto_goTypes = []any{
 	(IncidentState)(0),                // 0: gridwatch.v1.IncidentState
 	(IncidentSource)(0),               // 1: gridwatch.v1.IncidentSource
@@ -2220,84 +2292,88 @@ var file_gridwatch_v1_dispatch_service_proto_goTypes = []any{
 	(*DeclineOfferRequest)(nil),       // 17: gridwatch.v1.DeclineOfferRequest
 	(*WithdrawAssignmentRequest)(nil), // 18: gridwatch.v1.WithdrawAssignmentRequest
 	(*AssignResponderRequest)(nil),    // 19: gridwatch.v1.AssignResponderRequest
-	(*ListCandidatesRequest)(nil),     // 20: gridwatch.v1.ListCandidatesRequest
-	(*ListCandidatesResponse)(nil),    // 21: gridwatch.v1.ListCandidatesResponse
-	(*SlotCandidates)(nil),            // 22: gridwatch.v1.SlotCandidates
-	(*WatchOffersRequest)(nil),        // 23: gridwatch.v1.WatchOffersRequest
-	(*WatchOffersResponse)(nil),       // 24: gridwatch.v1.WatchOffersResponse
-	(*WatchIncidentsRequest)(nil),     // 25: gridwatch.v1.WatchIncidentsRequest
-	(*WatchIncidentsResponse)(nil),    // 26: gridwatch.v1.WatchIncidentsResponse
-	(*LatLng)(nil),                    // 27: gridwatch.v1.LatLng
-	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
-	(ResponderKind)(0),                // 29: gridwatch.v1.ResponderKind
-	(*durationpb.Duration)(nil),       // 30: google.protobuf.Duration
-	(Datum)(0),                        // 31: gridwatch.v1.Datum
-	(*ResponseCircle)(nil),            // 32: gridwatch.v1.ResponseCircle
+	(*RecordArrivalRequest)(nil),      // 20: gridwatch.v1.RecordArrivalRequest
+	(*ListCandidatesRequest)(nil),     // 21: gridwatch.v1.ListCandidatesRequest
+	(*ListCandidatesResponse)(nil),    // 22: gridwatch.v1.ListCandidatesResponse
+	(*SlotCandidates)(nil),            // 23: gridwatch.v1.SlotCandidates
+	(*WatchOffersRequest)(nil),        // 24: gridwatch.v1.WatchOffersRequest
+	(*WatchOffersResponse)(nil),       // 25: gridwatch.v1.WatchOffersResponse
+	(*WatchIncidentsRequest)(nil),     // 26: gridwatch.v1.WatchIncidentsRequest
+	(*WatchIncidentsResponse)(nil),    // 27: gridwatch.v1.WatchIncidentsResponse
+	(*LatLng)(nil),                    // 28: gridwatch.v1.LatLng
+	(*timestamppb.Timestamp)(nil),     // 29: google.protobuf.Timestamp
+	(ResponderKind)(0),                // 30: gridwatch.v1.ResponderKind
+	(*durationpb.Duration)(nil),       // 31: google.protobuf.Duration
+	(Datum)(0),                        // 32: gridwatch.v1.Datum
+	(*ResponseCircle)(nil),            // 33: gridwatch.v1.ResponseCircle
 }
 var file_gridwatch_v1_dispatch_service_proto_depIdxs = []int32{
-	27, // 0: gridwatch.v1.Incident.position:type_name -> gridwatch.v1.LatLng
+	28, // 0: gridwatch.v1.Incident.position:type_name -> gridwatch.v1.LatLng
 	1,  // 1: gridwatch.v1.Incident.source:type_name -> gridwatch.v1.IncidentSource
 	0,  // 2: gridwatch.v1.Incident.state:type_name -> gridwatch.v1.IncidentState
-	28, // 3: gridwatch.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	29, // 3: gridwatch.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
 	6,  // 4: gridwatch.v1.Incident.slots:type_name -> gridwatch.v1.Slot
 	7,  // 5: gridwatch.v1.Incident.offers:type_name -> gridwatch.v1.Offer
 	8,  // 6: gridwatch.v1.Incident.assignments:type_name -> gridwatch.v1.Assignment
 	9,  // 7: gridwatch.v1.Incident.timeline:type_name -> gridwatch.v1.IncidentEvent
-	29, // 8: gridwatch.v1.Slot.kinds:type_name -> gridwatch.v1.ResponderKind
+	30, // 8: gridwatch.v1.Slot.kinds:type_name -> gridwatch.v1.ResponderKind
 	2,  // 9: gridwatch.v1.Slot.state:type_name -> gridwatch.v1.SlotState
-	28, // 10: gridwatch.v1.Offer.offer_time:type_name -> google.protobuf.Timestamp
-	28, // 11: gridwatch.v1.Offer.expire_time:type_name -> google.protobuf.Timestamp
+	29, // 10: gridwatch.v1.Offer.offer_time:type_name -> google.protobuf.Timestamp
+	29, // 11: gridwatch.v1.Offer.expire_time:type_name -> google.protobuf.Timestamp
 	3,  // 12: gridwatch.v1.Offer.state:type_name -> gridwatch.v1.OfferState
-	28, // 13: gridwatch.v1.Offer.close_time:type_name -> google.protobuf.Timestamp
-	28, // 14: gridwatch.v1.Assignment.accept_time:type_name -> google.protobuf.Timestamp
-	28, // 15: gridwatch.v1.Assignment.arrive_time:type_name -> google.protobuf.Timestamp
-	30, // 16: gridwatch.v1.Assignment.time_to_scene:type_name -> google.protobuf.Duration
-	28, // 17: gridwatch.v1.Assignment.release_time:type_name -> google.protobuf.Timestamp
-	28, // 18: gridwatch.v1.IncidentEvent.event_time:type_name -> google.protobuf.Timestamp
+	29, // 13: gridwatch.v1.Offer.close_time:type_name -> google.protobuf.Timestamp
+	29, // 14: gridwatch.v1.Assignment.accept_time:type_name -> google.protobuf.Timestamp
+	29, // 15: gridwatch.v1.Assignment.arrive_time:type_name -> google.protobuf.Timestamp
+	31, // 16: gridwatch.v1.Assignment.time_to_scene:type_name -> google.protobuf.Duration
+	29, // 17: gridwatch.v1.Assignment.release_time:type_name -> google.protobuf.Timestamp
+	29, // 18: gridwatch.v1.IncidentEvent.event_time:type_name -> google.protobuf.Timestamp
 	4,  // 19: gridwatch.v1.IncidentEvent.type:type_name -> gridwatch.v1.IncidentEventType
 	0,  // 20: gridwatch.v1.IncidentEvent.from_state:type_name -> gridwatch.v1.IncidentState
 	0,  // 21: gridwatch.v1.IncidentEvent.to_state:type_name -> gridwatch.v1.IncidentState
 	5,  // 22: gridwatch.v1.CreateIncidentRequest.incident:type_name -> gridwatch.v1.Incident
-	31, // 23: gridwatch.v1.CreateIncidentRequest.datum:type_name -> gridwatch.v1.Datum
+	32, // 23: gridwatch.v1.CreateIncidentRequest.datum:type_name -> gridwatch.v1.Datum
 	0,  // 24: gridwatch.v1.ListIncidentsRequest.states:type_name -> gridwatch.v1.IncidentState
 	5,  // 25: gridwatch.v1.ListIncidentsResponse.incidents:type_name -> gridwatch.v1.Incident
 	0,  // 26: gridwatch.v1.TransitionIncidentRequest.state:type_name -> gridwatch.v1.IncidentState
-	22, // 27: gridwatch.v1.ListCandidatesResponse.slots:type_name -> gridwatch.v1.SlotCandidates
-	6,  // 28: gridwatch.v1.SlotCandidates.slot:type_name -> gridwatch.v1.Slot
-	32, // 29: gridwatch.v1.SlotCandidates.circles:type_name -> gridwatch.v1.ResponseCircle
-	9,  // 30: gridwatch.v1.WatchOffersResponse.event:type_name -> gridwatch.v1.IncidentEvent
-	5,  // 31: gridwatch.v1.WatchOffersResponse.incident:type_name -> gridwatch.v1.Incident
-	9,  // 32: gridwatch.v1.WatchIncidentsResponse.event:type_name -> gridwatch.v1.IncidentEvent
-	5,  // 33: gridwatch.v1.WatchIncidentsResponse.incident:type_name -> gridwatch.v1.Incident
-	10, // 34: gridwatch.v1.DispatchService.CreateIncident:input_type -> gridwatch.v1.CreateIncidentRequest
-	11, // 35: gridwatch.v1.DispatchService.GetIncident:input_type -> gridwatch.v1.GetIncidentRequest
-	12, // 36: gridwatch.v1.DispatchService.ListIncidents:input_type -> gridwatch.v1.ListIncidentsRequest
-	14, // 37: gridwatch.v1.DispatchService.CancelIncident:input_type -> gridwatch.v1.CancelIncidentRequest
-	15, // 38: gridwatch.v1.DispatchService.TransitionIncident:input_type -> gridwatch.v1.TransitionIncidentRequest
-	16, // 39: gridwatch.v1.DispatchService.AcceptOffer:input_type -> gridwatch.v1.AcceptOfferRequest
-	17, // 40: gridwatch.v1.DispatchService.DeclineOffer:input_type -> gridwatch.v1.DeclineOfferRequest
-	18, // 41: gridwatch.v1.DispatchService.WithdrawAssignment:input_type -> gridwatch.v1.WithdrawAssignmentRequest
-	19, // 42: gridwatch.v1.DispatchService.AssignResponder:input_type -> gridwatch.v1.AssignResponderRequest
-	20, // 43: gridwatch.v1.DispatchService.ListCandidates:input_type -> gridwatch.v1.ListCandidatesRequest
-	23, // 44: gridwatch.v1.DispatchService.WatchOffers:input_type -> gridwatch.v1.WatchOffersRequest
-	25, // 45: gridwatch.v1.DispatchService.WatchIncidents:input_type -> gridwatch.v1.WatchIncidentsRequest
-	5,  // 46: gridwatch.v1.DispatchService.CreateIncident:output_type -> gridwatch.v1.Incident
-	5,  // 47: gridwatch.v1.DispatchService.GetIncident:output_type -> gridwatch.v1.Incident
-	13, // 48: gridwatch.v1.DispatchService.ListIncidents:output_type -> gridwatch.v1.ListIncidentsResponse
-	5,  // 49: gridwatch.v1.DispatchService.CancelIncident:output_type -> gridwatch.v1.Incident
-	5,  // 50: gridwatch.v1.DispatchService.TransitionIncident:output_type -> gridwatch.v1.Incident
-	5,  // 51: gridwatch.v1.DispatchService.AcceptOffer:output_type -> gridwatch.v1.Incident
-	5,  // 52: gridwatch.v1.DispatchService.DeclineOffer:output_type -> gridwatch.v1.Incident
-	5,  // 53: gridwatch.v1.DispatchService.WithdrawAssignment:output_type -> gridwatch.v1.Incident
-	5,  // 54: gridwatch.v1.DispatchService.AssignResponder:output_type -> gridwatch.v1.Incident
-	21, // 55: gridwatch.v1.DispatchService.ListCandidates:output_type -> gridwatch.v1.ListCandidatesResponse
-	24, // 56: gridwatch.v1.DispatchService.WatchOffers:output_type -> gridwatch.v1.WatchOffersResponse
-	26, // 57: gridwatch.v1.DispatchService.WatchIncidents:output_type -> gridwatch.v1.WatchIncidentsResponse
-	46, // [46:58] is the sub-list for method output_type
-	34, // [34:46] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	29, // 27: gridwatch.v1.RecordArrivalRequest.arrive_time:type_name -> google.protobuf.Timestamp
+	23, // 28: gridwatch.v1.ListCandidatesResponse.slots:type_name -> gridwatch.v1.SlotCandidates
+	6,  // 29: gridwatch.v1.SlotCandidates.slot:type_name -> gridwatch.v1.Slot
+	33, // 30: gridwatch.v1.SlotCandidates.circles:type_name -> gridwatch.v1.ResponseCircle
+	9,  // 31: gridwatch.v1.WatchOffersResponse.event:type_name -> gridwatch.v1.IncidentEvent
+	5,  // 32: gridwatch.v1.WatchOffersResponse.incident:type_name -> gridwatch.v1.Incident
+	9,  // 33: gridwatch.v1.WatchIncidentsResponse.event:type_name -> gridwatch.v1.IncidentEvent
+	5,  // 34: gridwatch.v1.WatchIncidentsResponse.incident:type_name -> gridwatch.v1.Incident
+	10, // 35: gridwatch.v1.DispatchService.CreateIncident:input_type -> gridwatch.v1.CreateIncidentRequest
+	11, // 36: gridwatch.v1.DispatchService.GetIncident:input_type -> gridwatch.v1.GetIncidentRequest
+	12, // 37: gridwatch.v1.DispatchService.ListIncidents:input_type -> gridwatch.v1.ListIncidentsRequest
+	14, // 38: gridwatch.v1.DispatchService.CancelIncident:input_type -> gridwatch.v1.CancelIncidentRequest
+	15, // 39: gridwatch.v1.DispatchService.TransitionIncident:input_type -> gridwatch.v1.TransitionIncidentRequest
+	16, // 40: gridwatch.v1.DispatchService.AcceptOffer:input_type -> gridwatch.v1.AcceptOfferRequest
+	17, // 41: gridwatch.v1.DispatchService.DeclineOffer:input_type -> gridwatch.v1.DeclineOfferRequest
+	18, // 42: gridwatch.v1.DispatchService.WithdrawAssignment:input_type -> gridwatch.v1.WithdrawAssignmentRequest
+	19, // 43: gridwatch.v1.DispatchService.AssignResponder:input_type -> gridwatch.v1.AssignResponderRequest
+	20, // 44: gridwatch.v1.DispatchService.RecordArrival:input_type -> gridwatch.v1.RecordArrivalRequest
+	21, // 45: gridwatch.v1.DispatchService.ListCandidates:input_type -> gridwatch.v1.ListCandidatesRequest
+	24, // 46: gridwatch.v1.DispatchService.WatchOffers:input_type -> gridwatch.v1.WatchOffersRequest
+	26, // 47: gridwatch.v1.DispatchService.WatchIncidents:input_type -> gridwatch.v1.WatchIncidentsRequest
+	5,  // 48: gridwatch.v1.DispatchService.CreateIncident:output_type -> gridwatch.v1.Incident
+	5,  // 49: gridwatch.v1.DispatchService.GetIncident:output_type -> gridwatch.v1.Incident
+	13, // 50: gridwatch.v1.DispatchService.ListIncidents:output_type -> gridwatch.v1.ListIncidentsResponse
+	5,  // 51: gridwatch.v1.DispatchService.CancelIncident:output_type -> gridwatch.v1.Incident
+	5,  // 52: gridwatch.v1.DispatchService.TransitionIncident:output_type -> gridwatch.v1.Incident
+	5,  // 53: gridwatch.v1.DispatchService.AcceptOffer:output_type -> gridwatch.v1.Incident
+	5,  // 54: gridwatch.v1.DispatchService.DeclineOffer:output_type -> gridwatch.v1.Incident
+	5,  // 55: gridwatch.v1.DispatchService.WithdrawAssignment:output_type -> gridwatch.v1.Incident
+	5,  // 56: gridwatch.v1.DispatchService.AssignResponder:output_type -> gridwatch.v1.Incident
+	5,  // 57: gridwatch.v1.DispatchService.RecordArrival:output_type -> gridwatch.v1.Incident
+	22, // 58: gridwatch.v1.DispatchService.ListCandidates:output_type -> gridwatch.v1.ListCandidatesResponse
+	25, // 59: gridwatch.v1.DispatchService.WatchOffers:output_type -> gridwatch.v1.WatchOffersResponse
+	27, // 60: gridwatch.v1.DispatchService.WatchIncidents:output_type -> gridwatch.v1.WatchIncidentsResponse
+	48, // [48:61] is the sub-list for method output_type
+	35, // [35:48] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_gridwatch_v1_dispatch_service_proto_init() }
@@ -2314,7 +2390,7 @@ func file_gridwatch_v1_dispatch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gridwatch_v1_dispatch_service_proto_rawDesc), len(file_gridwatch_v1_dispatch_service_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

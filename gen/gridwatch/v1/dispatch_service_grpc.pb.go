@@ -28,6 +28,7 @@ const (
 	DispatchService_DeclineOffer_FullMethodName       = "/gridwatch.v1.DispatchService/DeclineOffer"
 	DispatchService_WithdrawAssignment_FullMethodName = "/gridwatch.v1.DispatchService/WithdrawAssignment"
 	DispatchService_AssignResponder_FullMethodName    = "/gridwatch.v1.DispatchService/AssignResponder"
+	DispatchService_RecordArrival_FullMethodName      = "/gridwatch.v1.DispatchService/RecordArrival"
 	DispatchService_ListCandidates_FullMethodName     = "/gridwatch.v1.DispatchService/ListCandidates"
 	DispatchService_WatchOffers_FullMethodName        = "/gridwatch.v1.DispatchService/WatchOffers"
 	DispatchService_WatchIncidents_FullMethodName     = "/gridwatch.v1.DispatchService/WatchIncidents"
@@ -72,6 +73,11 @@ type DispatchServiceClient interface {
 	// A dispatcher assigns a responder to a slot by hand, revoking the slot's
 	// pending offers. Dispatchers and admins only (PERMISSION_DENIED).
 	AssignResponder(ctx context.Context, in *AssignResponderRequest, opts ...grpc.CallOption) (*Incident, error)
+	// A dispatcher records by hand when a responder holding an assignment on
+	// the incident arrived on scene, replacing any arrival measured from
+	// their position (the override of a measurement gone wrong, say a phone
+	// without a fix). Dispatchers and admins only (PERMISSION_DENIED).
+	RecordArrival(ctx context.Context, in *RecordArrivalRequest, opts ...grpc.CallOption) (*Incident, error)
 	// Ranks, for each slot of an active incident, the available responders
 	// of the slot's kinds in each response circle: what a dispatcher picks
 	// from to assign by hand. Dispatchers and admins only
@@ -185,6 +191,16 @@ func (c *dispatchServiceClient) AssignResponder(ctx context.Context, in *AssignR
 	return out, nil
 }
 
+func (c *dispatchServiceClient) RecordArrival(ctx context.Context, in *RecordArrivalRequest, opts ...grpc.CallOption) (*Incident, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Incident)
+	err := c.cc.Invoke(ctx, DispatchService_RecordArrival_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *dispatchServiceClient) ListCandidates(ctx context.Context, in *ListCandidatesRequest, opts ...grpc.CallOption) (*ListCandidatesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListCandidatesResponse)
@@ -272,6 +288,11 @@ type DispatchServiceServer interface {
 	// A dispatcher assigns a responder to a slot by hand, revoking the slot's
 	// pending offers. Dispatchers and admins only (PERMISSION_DENIED).
 	AssignResponder(context.Context, *AssignResponderRequest) (*Incident, error)
+	// A dispatcher records by hand when a responder holding an assignment on
+	// the incident arrived on scene, replacing any arrival measured from
+	// their position (the override of a measurement gone wrong, say a phone
+	// without a fix). Dispatchers and admins only (PERMISSION_DENIED).
+	RecordArrival(context.Context, *RecordArrivalRequest) (*Incident, error)
 	// Ranks, for each slot of an active incident, the available responders
 	// of the slot's kinds in each response circle: what a dispatcher picks
 	// from to assign by hand. Dispatchers and admins only
@@ -321,6 +342,9 @@ func (UnimplementedDispatchServiceServer) WithdrawAssignment(context.Context, *W
 }
 func (UnimplementedDispatchServiceServer) AssignResponder(context.Context, *AssignResponderRequest) (*Incident, error) {
 	return nil, status.Error(codes.Unimplemented, "method AssignResponder not implemented")
+}
+func (UnimplementedDispatchServiceServer) RecordArrival(context.Context, *RecordArrivalRequest) (*Incident, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordArrival not implemented")
 }
 func (UnimplementedDispatchServiceServer) ListCandidates(context.Context, *ListCandidatesRequest) (*ListCandidatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCandidates not implemented")
@@ -514,6 +538,24 @@ func _DispatchService_AssignResponder_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DispatchService_RecordArrival_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordArrivalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DispatchServiceServer).RecordArrival(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DispatchService_RecordArrival_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DispatchServiceServer).RecordArrival(ctx, req.(*RecordArrivalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _DispatchService_ListCandidates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListCandidatesRequest)
 	if err := dec(in); err != nil {
@@ -596,6 +638,10 @@ var DispatchService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AssignResponder",
 			Handler:    _DispatchService_AssignResponder_Handler,
+		},
+		{
+			MethodName: "RecordArrival",
+			Handler:    _DispatchService_RecordArrival_Handler,
 		},
 		{
 			MethodName: "ListCandidates",
