@@ -11,12 +11,13 @@ import (
 // Interceptors returns the API's interceptors, outermost first, for the
 // server to run after its own (server.Registrar.Unary and Stream). They
 // are the one place where calls are authenticated (the caller's
-// auth.Principal is put on the context) before any handler runs.
+// auth.Principal is put on the context) and authorised (authz.go) before
+// any handler runs.
 func Interceptors(cfg Config) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
-	_ = cfg
 	authn := headerAuth{}
-	return []grpc.UnaryServerInterceptor{authn.unary},
-		[]grpc.StreamServerInterceptor{authn.stream}
+	authz := newAuthorizer(cfg)
+	return []grpc.UnaryServerInterceptor{authn.unary, authz.unary},
+		[]grpc.StreamServerInterceptor{authn.stream, authz.stream}
 }
 
 // headerAuth takes the caller's role from the unauthenticated

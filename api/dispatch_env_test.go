@@ -35,10 +35,11 @@ func newDispatchEnv(t *testing.T, p dispatch.Policy) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Dispatch: disp, Events: events, Arrivals: disp}
-	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	cfg := Config{Grid: svc, Dispatch: disp, Events: events, Arrivals: disp}
+	e := serve(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
 	e.events = events
 	e.mustImportUnits(t)
+	e.mustImportScope(t)
 	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
 		t.Fatalf("ImportResponders: %v", err)
 	}
@@ -62,11 +63,11 @@ func (e *env) mustCreate(t *testing.T, req *gridwatchv1.CreateIncidentRequest) *
 	return inc
 }
 
-// watchOffers opens the offer stream of responder id and waits until the
-// server has subscribed it.
+// watchOffers opens the offer stream of responder id, as the responder,
+// and waits until the server has subscribed it.
 func (e *env) watchOffers(ctx context.Context, t *testing.T, id string) gridwatchv1.DispatchService_WatchOffersClient {
 	t.Helper()
-	st, err := e.dispatch.WatchOffers(ctx, &gridwatchv1.WatchOffersRequest{Responder: "responders/" + id})
+	st, err := e.dispatch.WatchOffers(asResponder(ctx, id), &gridwatchv1.WatchOffersRequest{Responder: "responders/" + id})
 	if err != nil {
 		t.Fatalf("WatchOffers: %v", err)
 	}

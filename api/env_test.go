@@ -52,17 +52,19 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := serve(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	cfg.Grid = svc
+	e := serve(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
 	e.mustImportUnits(t)
 	return e
 }
 
 // serve starts a gRPC server with the services register registers on a
-// bufconn listener and returns clients of it.
-func serve(t *testing.T, register func(*grpc.Server)) *env {
+// bufconn listener, behind the interceptors of cfg (testInterceptors), and
+// returns clients of it.
+func serve(t *testing.T, cfg Config, register func(*grpc.Server)) *env {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
-	unary, stream := Interceptors(Config{})
+	unary, stream := testInterceptors(cfg)
 	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	register(srv)
 	go func() { _ = srv.Serve(lis) }()

@@ -41,7 +41,7 @@ func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp}
+	cfg := api.Config{Grid: svc, Dispatch: disp, Events: events, Arrivals: disp}
 	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },

@@ -67,7 +67,7 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 		return err
 	}
 	defer disp.stop()
-	cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = disp.svc, disp.events, disp.svc
+	cfg.API.Grid, cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = svc, disp.svc, disp.events, disp.svc
 	unary, stream := api.Interceptors(cfg.API)
 	srv, err := server.New(cfg.Server, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg.API) },
