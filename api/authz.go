@@ -11,7 +11,6 @@ import (
 
 	"github.com/gridwatch/gridwatch/auth"
 	"github.com/gridwatch/gridwatch/dispatch"
-	"github.com/gridwatch/gridwatch/grid"
 )
 
 // authorizer is the one place calls are authorised: an interceptor run
@@ -22,8 +21,8 @@ import (
 // whether or not the object named exists (AIP-211).
 type authorizer struct {
 	rules map[string]rule
-	grids *grid.Service     // nil: no object lookups, scoped roles denied
-	disp  *dispatch.Service // nil: no incident lookups
+	look  *lookups          // nil: no object lookups (errNoLookups)
+	disp  *dispatch.Service // nil: no incident is found
 	log   *slog.Logger
 }
 
@@ -53,7 +52,7 @@ func isPublicMethod(method string) bool {
 // newAuthorizer returns the authorizer of cfg's services.
 func newAuthorizer(cfg Config) *authorizer {
 	cfg = cfg.withDefaults()
-	return &authorizer{rules: authzRules(), grids: cfg.Grid, disp: cfg.Dispatch, log: cfg.Logger}
+	return &authorizer{rules: authzRules(), look: newLookups(cfg.Grid), disp: cfg.Dispatch, log: cfg.Logger}
 }
 
 // denied returns an error matching errPermissionDenied saying why. The
@@ -80,7 +79,7 @@ func (a *authorizer) authorize(ctx context.Context, method string, req any) (con
 	if !slices.Contains(r.roles, p.Role) {
 		return ctx, nil, nil, denied("role %s may not call %s", p.Role, shortMethod(method))
 	}
-	s := newScope(p, a.grids, a.disp)
+	s := newScope(p, a.look, a.disp)
 	if r.scoped {
 		ctx = withScope(ctx, s)
 	}

@@ -45,10 +45,10 @@ func (s *scope) reachResponder(ctx context.Context, id string) error {
 	if !s.hasGrids() {
 		return out
 	}
-	if s.grids == nil {
+	if s.look == nil {
 		return errNoLookups
 	}
-	r, err := s.grids.Responder(ctx, id)
+	r, err := s.look.grids.Responder(ctx, id)
 	if errors.Is(err, grid.ErrNotFound) {
 		return out
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/gridwatch/gridwatch/grid"
 )
 
-// scopeCacheTTL is how long a scope trusts what it read of grids and
-// units: a long watch stream sees re-imported grids and units after it.
+// scopeCacheTTL is how long the authorizer trusts what it read of grids'
+// units and units' parents.
 const scopeCacheTTL = time.Minute
 
 // maxUnitHops bounds the walk from a unit up to the city.
@@ -29,23 +29,40 @@ var errNoLookups = errors.New("api: authorisation needs Config.Grid to look obje
 // grids whose unit is one of its Units or below one; volunteers no grid
 // (only what is theirs as a responder). A point, incident or compound is
 // reached if the police or the community grid covering it is; a responder
-// if their home grid is. A scope reads grids and units as it needs them
-// and remembers them for scopeCacheTTL; it is safe for concurrent use.
+// if their home grid is.
 type scope struct {
-	p     auth.Principal
-	grids *grid.Service
-	disp  *dispatch.Service
-
-	mu      sync.Mutex
-	read    time.Time             // when the caches were last emptied
-	parents map[string]unitParent // unit id → its parent, as read
-	gridIn  map[gridKey]bool      // grid → reached
+	p    auth.Principal
+	look *lookups          // nil: no lookups (errNoLookups)
+	disp *dispatch.Service // nil: no incident is found
 }
 
-// unitParent is a unit's parent as read, or that the unit does not exist.
-type unitParent struct {
-	parent string
-	found  bool
+// newScope returns the scope of p.
+func newScope(p auth.Principal, look *lookups, disp *dispatch.Service) *scope {
+	return &scope{p: p, look: look, disp: disp}
+}
+
+// maxLookups bounds the entries a lookups cache holds before it starts
+// afresh.
+const maxLookups = 1 << 16
+
+// lookups reads the unit of grids and the parent of units for the scopes
+// of every call, and remembers them for scopeCacheTTL: a grid moved to
+// another unit, or a unit to another parent, moves scopes within that
+// time. Safe for concurrent use.
+type lookups struct {
+	grids *grid.Service
+
+	mu      sync.Mutex
+	read    time.Time          // when the caches were last emptied
+	units   map[gridKey]unitOf // grid → its unit, as read
+	parents map[string]unitOf  // unit id → its parent, as read
+}
+
+// unitOf is a grid's unit or a unit's parent as read, or that the grid
+// or unit does not exist.
+type unitOf struct {
+	id    string
+	found bool
 }
 
 // gridKey names a grid.
@@ -54,9 +71,64 @@ type gridKey struct {
 	id   string
 }
 
-// newScope returns the scope of p.
-func newScope(p auth.Principal, grids *grid.Service, disp *dispatch.Service) *scope {
-	return &scope{p: p, grids: grids, disp: disp}
+// newLookups returns the lookups of grids, nil if grids is nil.
+func newLookups(grids *grid.Service) *lookups {
+	if grids == nil {
+		return nil
+	}
+	return &lookups{grids: grids}
+}
+
+// cached returns what l remembers of key in m (l.units or l.parents),
+// emptying the caches first once they are stale or full.
+func cached[K comparable](l *lookups, m func(*lookups) map[K]unitOf, key K) (unitOf, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.units == nil || time.Since(l.read) >= scopeCacheTTL || len(l.units)+len(l.parents) >= maxLookups {
+		l.units, l.parents, l.read = map[gridKey]unitOf{}, map[string]unitOf{}, time.Now()
+	}
+	u, ok := m(l)[key]
+	return u, ok
+}
+
+// store remembers u as key's in m.
+func store[K comparable](l *lookups, m func(*lookups) map[K]unitOf, key K, u unitOf) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.units != nil {
+		m(l)[key] = u
+	}
+}
+
+func gridUnits(l *lookups) map[gridKey]unitOf  { return l.units }
+func unitParents(l *lookups) map[string]unitOf { return l.parents }
+
+// gridUnit returns the unit of grid k.
+func (l *lookups) gridUnit(ctx context.Context, k gridKey) (unitOf, error) {
+	if u, ok := cached(l, gridUnits, k); ok {
+		return u, nil
+	}
+	g, err := l.grids.Grid(ctx, k.kind, k.id)
+	u := unitOf{id: g.Unit, found: err == nil}
+	if err != nil && !errors.Is(err, grid.ErrNotFound) {
+		return unitOf{}, fmt.Errorf("authorising: %w", err)
+	}
+	store(l, gridUnits, k, u)
+	return u, nil
+}
+
+// parent returns the parent of unit id.
+func (l *lookups) parent(ctx context.Context, id string) (unitOf, error) {
+	if u, ok := cached(l, unitParents, id); ok {
+		return u, nil
+	}
+	un, err := l.grids.Unit(ctx, id)
+	u := unitOf{id: un.Parent, found: err == nil}
+	if err != nil && !errors.Is(err, grid.ErrNotFound) {
+		return unitOf{}, fmt.Errorf("authorising: %w", err)
+	}
+	store(l, unitParents, id, u)
+	return u, nil
 }
 
 type scopeKey struct{}
@@ -100,33 +172,6 @@ func (s *scope) self(id string) bool {
 	return (s.p.Role == RoleVolunteer || s.p.Role == RoleOfficer) && s.p.Subject != "" && s.p.Subject == id
 }
 
-// fresh empties the caches once they are older than scopeCacheTTL; s.mu
-// is held.
-func (s *scope) fresh() {
-	if s.parents != nil && time.Since(s.read) < scopeCacheTTL {
-		return
-	}
-	s.read = time.Now()
-	s.parents, s.gridIn = map[string]unitParent{}, map[gridKey]bool{}
-}
-
-// cachedGrid returns what s remembers of grid k.
-func (s *scope) cachedGrid(k gridKey) (in, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fresh()
-	in, ok = s.gridIn[k]
-	return in, ok
-}
-
-// remember records whether grid k is reached.
-func (s *scope) remember(k gridKey, in bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fresh()
-	s.gridIn[k] = in
-}
-
 // grid reports whether the caller's scope holds the grid of kind and id:
 // the grid is in the principal's Grids (by id, or by resource name for one
 // kind only) or belongs to a unit under its Units. Only officers, station
@@ -141,27 +186,14 @@ func (s *scope) grid(ctx context.Context, kind grid.Kind, id string) (bool, erro
 		return true, nil
 	case len(s.p.Units) == 0:
 		return false, nil
-	}
-	k := gridKey{kind, id}
-	if in, ok := s.cachedGrid(k); ok {
-		return in, nil
-	}
-	if s.grids == nil {
+	case s.look == nil:
 		return false, errNoLookups
 	}
-	g, err := s.grids.Grid(ctx, kind, id)
-	if errors.Is(err, grid.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("authorising: %w", err)
-	}
-	in, err := s.unit(ctx, g.Unit)
-	if err != nil {
+	u, err := s.look.gridUnit(ctx, gridKey{kind, id})
+	if err != nil || !u.found {
 		return false, err
 	}
-	s.remember(k, in)
-	return in, nil
+	return s.unit(ctx, u.id)
 }
 
 // unit reports whether unit id is one of the principal's units or below
@@ -171,37 +203,13 @@ func (s *scope) unit(ctx context.Context, id string) (bool, error) {
 		if s.p.InUnits(id) {
 			return true, nil
 		}
-		up, err := s.parent(ctx, id)
+		up, err := s.look.parent(ctx, id)
 		if err != nil || !up.found {
 			return false, err
 		}
-		id = up.parent
+		id = up.id
 	}
 	return false, nil
-}
-
-// parent returns the parent of unit id, read once per scope.
-func (s *scope) parent(ctx context.Context, id string) (unitParent, error) {
-	s.mu.Lock()
-	s.fresh()
-	up, ok := s.parents[id]
-	s.mu.Unlock()
-	if ok {
-		return up, nil
-	}
-	u, err := s.grids.Unit(ctx, id)
-	switch {
-	case errors.Is(err, grid.ErrNotFound):
-		up = unitParent{}
-	case err != nil:
-		return unitParent{}, fmt.Errorf("authorising: %w", err)
-	default:
-		up = unitParent{parent: u.Parent, found: true}
-	}
-	s.mu.Lock()
-	s.parents[id] = up
-	s.mu.Unlock()
-	return up, nil
 }
 
 // point reports whether the caller's scope holds the police or the
@@ -213,10 +221,10 @@ func (s *scope) point(ctx context.Context, p geo.LatLng) (bool, error) {
 	if !s.hasGrids() {
 		return false, nil
 	}
-	if s.grids == nil {
+	if s.look == nil {
 		return false, errNoLookups
 	}
-	police, community, err := s.grids.GridIDs(ctx, p)
+	police, community, err := s.look.grids.GridIDs(ctx, p)
 	if err != nil {
 		return false, fmt.Errorf("authorising: %w", err)
 	}
