@@ -17,10 +17,20 @@ func startServer(t *testing.T) string {
 	return addr
 }
 
+// testGetenv is the environment of the CLI in tests: GRIDWATCH_ROLE is
+// admin, the test operator, so that a command runs as a caller who may
+// make its calls anywhere; a test of what a role may do passes --role.
+func testGetenv(k string) string {
+	if k == "GRIDWATCH_ROLE" {
+		return "admin"
+	}
+	return ""
+}
+
 func run(t *testing.T, addr string, args ...string) (string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := realMain(context.Background(), append(args, "--server", addr), &out, &errb, func(string) string { return "" })
+	err := realMain(context.Background(), append(args, "--server", addr), &out, &errb, testGetenv)
 	return out.String(), err
 }
 

@@ -78,7 +78,7 @@ func checkOnePage(t *testing.T, addr string) {
 	// state and category.
 	var out, errb bytes.Buffer
 	err := realMain(context.Background(), []string{"incidents", "list", "--page-size", "1", "--server", addr},
-		&out, &errb, func(string) string { return "" })
+		&out, &errb, testGetenv)
 	if err != nil || !strings.Contains(errb.String(), "--page-token ") || !strings.Contains(out.String(), "dispatching") ||
 		!strings.Contains(out.String(), "noise") || strings.Count(out.String(), "\n") != 2 {
 		t.Errorf("one page: out %q, stderr %q, %v", out.String(), errb.String(), err)

@@ -42,7 +42,8 @@ func startDispatchServer(t *testing.T) (string, *api.Broadcaster) {
 		t.Fatal(err)
 	}
 	cfg := api.Config{Grid: svc, Dispatch: disp, Events: events, Arrivals: disp}
-	unary, stream := api.Interceptors(cfg)
+	importTestScope(t, svc)
+	unary, stream := testInterceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },
 		Gateway:  api.RegisterGateway,
