@@ -20,13 +20,15 @@ func Interceptors(cfg Config) ([]grpc.UnaryServerInterceptor, []grpc.StreamServe
 		[]grpc.StreamServerInterceptor{authn.stream, authz.stream}
 }
 
-// headerAuth takes the caller's role from the unauthenticated
-// x-gridwatch-role metadata (RoleMetadataKey): the interim authentication,
-// until tokens replace it.
+// headerAuth takes the caller's principal from unauthenticated metadata:
+// the role from x-gridwatch-role (RoleMetadataKey), and the subject, units
+// and grids from x-gridwatch-subject, x-gridwatch-units and
+// x-gridwatch-grids (comma-separated ids). It is the interim
+// authentication, until tokens replace it: the caller asserts who it is.
 type headerAuth struct{}
 
 func (headerAuth) principal(ctx context.Context) context.Context {
-	return auth.NewContext(ctx, auth.Principal{Role: roleFromMetadata(ctx)})
+	return auth.NewContext(ctx, principalFromMetadata(ctx))
 }
 
 func (a headerAuth) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {

@@ -97,10 +97,11 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// dial returns a client connection to addr, closed when t ends.
+// dial returns a client connection to addr, closed when t ends; its calls
+// are the test operator's unless they name a role (operatorOptions).
 func dial(t *testing.T, addr string) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(addr, append(operatorOptions(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,11 +208,11 @@ func newIncident(requestID string) *gridwatchv1.CreateIncidentRequest {
 			Source: gridwatchv1.IncidentSource_INCIDENT_SOURCE_CALL_110}}
 }
 
-// watchOffers opens responder id's offer stream and waits until the server
-// has subscribed it.
+// watchOffers opens responder id's offer stream, as the responder, and
+// waits until the server has subscribed it.
 func watchOffers(ctx context.Context, t *testing.T, conn *grpc.ClientConn, id string) gridwatchv1.DispatchService_WatchOffersClient {
 	t.Helper()
-	st, err := gridwatchv1.NewDispatchServiceClient(conn).WatchOffers(ctx,
+	st, err := gridwatchv1.NewDispatchServiceClient(conn).WatchOffers(asResponder(ctx, id),
 		&gridwatchv1.WatchOffersRequest{Responder: "responders/" + id})
 	if err != nil {
 		t.Fatalf("WatchOffers %s: %v", id, err)

@@ -15,9 +15,14 @@ import (
 
 	"github.com/gridwatch/gridwatch/internal/redistest"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
+
+	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
@@ -132,10 +137,13 @@ func checkServing(t *testing.T, addr string) {
 	}
 }
 
+// cliJSON runs the CLI with args, as the test operator (an admin) unless
+// args name a --role, and decodes its one JSON object.
 func cliJSON(t *testing.T, cli, addr string, args ...string) map[string]any {
 	t.Helper()
 	cmd := exec.Command(cli, append(args, "--server", addr, "-o", "json")...)
 	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "GRIDWATCH_ROLE=admin")
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -176,7 +184,9 @@ func runCLIFlow(t *testing.T, cli, addr string) {
 }
 
 // runPresenceFlow puts two responders on shift from a positions file and
-// finds them from a point in Shenhe, as a dispatcher and as a volunteer.
+// finds them from a point in Shenhe: as an admin (cells, no positions), as
+// a dispatcher of Shenhe (positions), and as callers who may not search
+// there.
 func runPresenceFlow(t *testing.T, cli, addr string) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "positions.csv")
@@ -187,20 +197,50 @@ func runPresenceFlow(t *testing.T, cli, addr string) {
 	if res := cliJSON(t, cli, addr, "responders", "positions", file); res["applied"] != float64(2) {
 		t.Fatalf("positions: got %v, want 2 applied", res)
 	}
-	for role, precise := range map[string]bool{"dispatcher": true, "volunteer": false} {
-		near := cliJSON(t, cli, addr, "responders", "nearest", "41.79", "123.45", "--role", role)
-		circles, _ := near["circles"].([]any)
-		if len(circles) != 3 {
-			t.Fatalf("nearest as %s: got %v, want 3 circles", role, near)
+	near := cliJSON(t, cli, addr, "responders", "nearest", "41.79", "123.45")
+	circles, _ := near["circles"].([]any)
+	if len(circles) != 3 {
+		t.Fatalf("nearest: got %v, want 3 circles", near)
+	}
+	first, _ := circles[0].(map[string]any)
+	rs, _ := first["responders"].([]any)
+	if len(rs) != 1 {
+		t.Fatalf("nearest: got %v, want e2e-v1 in the 60 s circle", near)
+	}
+	if v1, _ := rs[0].(map[string]any); v1["id"] != "e2e-v1" || v1["position"] != nil {
+		t.Errorf("nearest as an admin: got %v, want e2e-v1 without a position", v1)
+	}
+	// The CLI sends a role and no scope: a dispatcher of no unit reaches
+	// nothing; a volunteer may not search at all.
+	for _, role := range []string{"volunteer", "dispatcher"} {
+		cmd := exec.Command(cli, "responders", "nearest", "41.79", "123.45", "--role", role, "--server", addr)
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "PermissionDenied") {
+			t.Errorf("nearest as %s: got %s (%v), want PermissionDenied", role, out, err)
 		}
-		first, _ := circles[0].(map[string]any)
-		rs, _ := first["responders"].([]any)
-		if len(rs) != 1 {
-			t.Fatalf("nearest as %s: got %v, want e2e-v1 in the 60 s circle", role, near)
+	}
+	checkDispatcherPositions(t, addr)
+}
+
+// checkDispatcherPositions searches the point in Shenhe over gRPC as a
+// dispatcher of Shenhe, who sees e2e-v1's position, and as one of Heping,
+// who may not search there.
+func checkDispatcherPositions(t *testing.T, addr string) {
+	t.Helper()
+	pres := gridwatchv1.NewPresenceServiceClient(dial(t, addr))
+	req := &gridwatchv1.FindRespondersRequest{Point: &gridwatchv1.LatLng{Latitude: 41.79, Longitude: 123.45}}
+	for unit, want := range map[string]codes.Code{"shenhe": codes.OK, "heping": codes.PermissionDenied} {
+		ctx := metadata.AppendToOutgoingContext(t.Context(), "x-gridwatch-role", "dispatcher",
+			"x-gridwatch-subject", "e2e-dispatcher", "x-gridwatch-units", unit)
+		resp, err := pres.FindResponders(ctx, req)
+		if status.Code(err) != want {
+			t.Fatalf("FindResponders as a dispatcher of %s: %v, want %v", unit, err, want)
 		}
-		v1, _ := rs[0].(map[string]any)
-		if _, has := v1["position"]; v1["id"] != "e2e-v1" || has != precise {
-			t.Errorf("nearest as %s: got %v, want e2e-v1 with a position %v", role, v1, precise)
+		if err != nil {
+			continue
+		}
+		rs := resp.GetCircles()[0].GetResponders()
+		if len(rs) != 1 || rs[0].GetResponder() != "responders/e2e-v1" || rs[0].GetPosition() == nil {
+			t.Errorf("FindResponders as a dispatcher of %s: got %v, want e2e-v1 with a position", unit, rs)
 		}
 	}
 }
