@@ -33,11 +33,16 @@
 //
 // # Roles and privacy
 //
-// RoleFrom reads the caller's role from the gRPC metadata x-gridwatch-role
-// (dispatcher, officer, volunteer or admin; anything else is volunteer).
-// FindResponders gives precise positions and resolution-8 cells to
-// dispatchers only, resolution-7 cells to everyone else. The role is not
-// authenticated yet. docs/PRIVACY.md says what is kept and who sees it.
+// Interceptors authenticate every call (the interim headerAuth reads the
+// principal the caller asserts in x-gridwatch-* metadata) and then
+// authorise it: the authorizer (authz.go) checks the method's rule in one
+// table (authz_rules.go), by role and by object in the caller's scope
+// (units, grids, their own responder), and denies a method without a rule;
+// lists and watches keep what the caller's scope holds (scopeFrom).
+// docs/SECURITY.md has the table. FindResponders and ListCandidates give
+// precise positions and resolution-8 cells to dispatchers only,
+// resolution-7 cells to everyone else. docs/PRIVACY.md says what is kept
+// and who sees it.
 //
 // # Position reports
 //
