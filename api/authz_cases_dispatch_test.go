@@ -63,93 +63,23 @@ func withdraw(ctx context.Context, e *authzEnv, o *gridwatchv1.Offer) error {
 
 func dispatchCases() map[string]authzCase {
 	return map[string]authzCase{
-		gridwatchv1.DispatchService_CreateIncident_FullMethodName: {may: everyone, reach: admins,
-			own: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
-				return createAs(t, ctx, e, ownPoint, ownSource(p), "")
-			},
-			foreign: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) []error {
-				e.create(t, farPoint, "far-request")
-				at, source := farPoint, gridwatchv1.IncidentSource_INCIDENT_SOURCE_CONSOLE
-				if p.Role == RoleVolunteer || p.Role == RoleOfficer {
-					at, source = ownPoint, gridwatchv1.IncidentSource_INCIDENT_SOURCE_CALL_110
-				}
-				return errs(createAs(t, ctx, e, at, source, ""), createAs(t, ctx, e, ownPoint, ownSource(p), "far-request"))
-			}},
-		gridwatchv1.DispatchService_GetIncident_FullMethodName: {may: everyone, reach: admins,
-			own: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
-				inc, _ := e.offerTo(t, selfOr(p), nil) // a volunteer reads the incidents offered to them
-				_, err := e.dispatch.GetIncident(ctx, &gridwatchv1.GetIncidentRequest{Name: inc.GetName()})
-				return err
-			},
-			foreign: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) []error {
-				get := func(name string) error {
-					_, err := e.dispatch.GetIncident(ctx, &gridwatchv1.GetIncidentRequest{Name: name})
-					return err
-				}
-				out := errs(get(e.create(t, farPoint, "").GetName()), notFoundIsReach(get("incidents/nope")))
-				if p.Role == RoleVolunteer { // not offered to them: nobody is on shift
-					e.offDuty("")
-					out = append(out, get(e.create(t, ownPoint, "").GetName()))
-				}
-				return out
-			}},
-		gridwatchv1.DispatchService_ListIncidents_FullMethodName: {may: gridRoles, list: true,
-			own: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
-				far, own := e.create(t, farPoint, ""), e.create(t, ownPoint, "")
-				var names []string
-				req := &gridwatchv1.ListIncidentsRequest{PageSize: 1}
-				for range 20 {
-					resp, err := e.dispatch.ListIncidents(ctx, req)
-					if err != nil {
-						return err
-					}
-					for _, inc := range resp.GetIncidents() {
-						names = append(names, inc.GetName())
-					}
-					if req.PageToken = resp.GetNextPageToken(); req.PageToken == "" {
-						break
-					}
-				}
-				return listed(p, names, own.GetName(), far.GetName())
-			}},
+		gridwatchv1.DispatchService_CreateIncident_FullMethodName: createIncidentCase(),
+		gridwatchv1.DispatchService_GetIncident_FullMethodName:    getIncidentCase(),
+		gridwatchv1.DispatchService_ListIncidents_FullMethodName:  listIncidentsCase(),
 		gridwatchv1.DispatchService_WatchIncidents_FullMethodName: {may: gridRoles, list: true, own: watchIncidents},
 		gridwatchv1.DispatchService_CancelIncident_FullMethodName: incidentCall(dispatchers, nil,
 			func(ctx context.Context, e *authzEnv, _ auth.Principal, name string) error {
 				_, err := e.dispatch.CancelIncident(ctx, &gridwatchv1.CancelIncidentRequest{Name: name})
 				return err
 			}),
-		gridwatchv1.DispatchService_TransitionIncident_FullMethodName: incidentCall(gridRoles,
-			func(t *testing.T, e *authzEnv, p auth.Principal) *gridwatchv1.Incident {
-				return e.assigned(t, selfOr(p))
-			},
-			func(ctx context.Context, e *authzEnv, _ auth.Principal, name string) error {
-				_, err := e.dispatch.TransitionIncident(ctx, &gridwatchv1.TransitionIncidentRequest{Name: name,
-					State: gridwatchv1.IncidentState_INCIDENT_STATE_RESOLVED})
-				return err
-			}),
+		gridwatchv1.DispatchService_TransitionIncident_FullMethodName: transitionIncidentCase(),
 		gridwatchv1.DispatchService_AssignResponder_FullMethodName: incidentCall(dispatchers, nil,
 			func(ctx context.Context, e *authzEnv, _ auth.Principal, name string) error {
 				_, err := e.dispatch.AssignResponder(ctx, &gridwatchv1.AssignResponderRequest{Incident: name, Slot: 0,
 					Responder: "responders/v-own"})
 				return err
 			}),
-		gridwatchv1.DispatchService_ListCandidates_FullMethodName: incidentCall(dispatchers,
-			func(t *testing.T, e *authzEnv, p auth.Principal) *gridwatchv1.Incident {
-				inc, _ := e.offerTo(t, selfOr(p), nil)
-				return inc
-			},
-			func(ctx context.Context, e *authzEnv, p auth.Principal, name string) error {
-				resp, err := e.dispatch.ListCandidates(ctx, &gridwatchv1.ListCandidatesRequest{Incident: name})
-				if err != nil {
-					return err
-				}
-				for _, sc := range resp.GetSlots() {
-					if err := checkPositions(p, sc.GetCircles(), ""); err != nil {
-						return err
-					}
-				}
-				return nil
-			}),
+		gridwatchv1.DispatchService_ListCandidates_FullMethodName: listCandidatesCase(),
 		gridwatchv1.DispatchService_AcceptOffer_FullMethodName: offerCall(func(ctx context.Context, e *authzEnv, o *gridwatchv1.Offer) error {
 			_, err := e.dispatch.AcceptOffer(ctx, &gridwatchv1.AcceptOfferRequest{Name: o.GetName(), Responder: o.GetResponder()})
 			return err
@@ -250,4 +180,105 @@ func watchOwnOffers(t *testing.T, ctx context.Context, e *authzEnv, p auth.Princ
 			return nil
 		}
 	}
+}
+
+// createIncidentCase: every role reports at ownPoint with its source;
+// foreign are a source or a place the role may not report with, and
+// another caller's request_id.
+func createIncidentCase() authzCase {
+	return authzCase{may: everyone, reach: admins,
+		own: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
+			return createAs(t, ctx, e, ownPoint, ownSource(p), "")
+		},
+		foreign: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) []error {
+			e.create(t, farPoint, "far-request")
+			at, source := farPoint, gridwatchv1.IncidentSource_INCIDENT_SOURCE_CONSOLE
+			if p.Role == RoleVolunteer || p.Role == RoleOfficer {
+				at, source = ownPoint, gridwatchv1.IncidentSource_INCIDENT_SOURCE_CALL_110
+			}
+			return errs(createAs(t, ctx, e, at, source, ""), createAs(t, ctx, e, ownPoint, ownSource(p), "far-request"))
+		}}
+}
+
+// getIncidentCase: every role reads an incident offered to its
+// responder; foreign are one elsewhere, one that does not exist and, for
+// a volunteer, one never offered to them.
+func getIncidentCase() authzCase {
+	return authzCase{may: everyone, reach: admins,
+		own: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
+			inc, _ := e.offerTo(t, selfOr(p), nil) // a volunteer reads the incidents offered to them
+			_, err := e.dispatch.GetIncident(ctx, &gridwatchv1.GetIncidentRequest{Name: inc.GetName()})
+			return err
+		},
+		foreign: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) []error {
+			get := func(name string) error {
+				_, err := e.dispatch.GetIncident(ctx, &gridwatchv1.GetIncidentRequest{Name: name})
+				return err
+			}
+			out := errs(get(e.create(t, farPoint, "").GetName()), notFoundIsReach(get("incidents/nope")))
+			if p.Role == RoleVolunteer { // not offered to them: nobody is on shift
+				e.offDuty("")
+				out = append(out, get(e.create(t, ownPoint, "").GetName()))
+			}
+			return out
+		}}
+}
+
+// listIncidentsCase pages through the incidents one at a time: the own
+// incident is listed, the foreign one only to admins.
+func listIncidentsCase() authzCase {
+	return authzCase{may: gridRoles, list: true,
+		own: func(t *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
+			far, own := e.create(t, farPoint, ""), e.create(t, ownPoint, "")
+			var names []string
+			req := &gridwatchv1.ListIncidentsRequest{PageSize: 1}
+			for range 20 {
+				resp, err := e.dispatch.ListIncidents(ctx, req)
+				if err != nil {
+					return err
+				}
+				for _, inc := range resp.GetIncidents() {
+					names = append(names, inc.GetName())
+				}
+				if req.PageToken = resp.GetNextPageToken(); req.PageToken == "" {
+					break
+				}
+			}
+			return listed(p, names, own.GetName(), far.GetName())
+		}}
+}
+
+// listCandidatesCase lists the candidates of an incident offered to the
+// caller's responder: precise positions to dispatchers only.
+func listCandidatesCase() authzCase {
+	return incidentCall(dispatchers,
+		func(t *testing.T, e *authzEnv, p auth.Principal) *gridwatchv1.Incident {
+			inc, _ := e.offerTo(t, selfOr(p), nil)
+			return inc
+		},
+		func(ctx context.Context, e *authzEnv, p auth.Principal, name string) error {
+			resp, err := e.dispatch.ListCandidates(ctx, &gridwatchv1.ListCandidatesRequest{Incident: name})
+			if err != nil {
+				return err
+			}
+			for _, sc := range resp.GetSlots() {
+				if err := checkPositions(p, sc.GetCircles(), ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+// transitionIncidentCase resolves an incident with a responder assigned.
+func transitionIncidentCase() authzCase {
+	return incidentCall(gridRoles,
+		func(t *testing.T, e *authzEnv, p auth.Principal) *gridwatchv1.Incident {
+			return e.assigned(t, selfOr(p))
+		},
+		func(ctx context.Context, e *authzEnv, _ auth.Principal, name string) error {
+			_, err := e.dispatch.TransitionIncident(ctx, &gridwatchv1.TransitionIncidentRequest{Name: name,
+				State: gridwatchv1.IncidentState_INCIDENT_STATE_RESOLVED})
+			return err
+		})
 }

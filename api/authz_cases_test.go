@@ -122,18 +122,7 @@ func rosterCases() map[string]authzCase {
 					return notFoundIsReach(err)
 				})
 			}},
-		gridwatchv1.RosterService_ListResponders_FullMethodName: {may: gridRoles, list: true,
-			own: func(_ *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
-				resp, err := e.roster.ListResponders(ctx, &gridwatchv1.ListRespondersRequest{})
-				if err != nil {
-					return err
-				}
-				var names []string
-				for _, r := range resp.GetResponders() {
-					names = append(names, r.GetName())
-				}
-				return listed(p, names, "responders/v-own", "responders/v-far")
-			}},
+		gridwatchv1.RosterService_ListResponders_FullMethodName: listRespondersCase(),
 		gridwatchv1.RosterService_ListUnderstaffedCompounds_FullMethodName: {may: gridRoles, list: true,
 			own: func(_ *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
 				resp, err := e.roster.ListUnderstaffedCompounds(ctx, &gridwatchv1.ListUnderstaffedCompoundsRequest{})
@@ -314,4 +303,21 @@ func checkPositions(p auth.Principal, circles []*gridwatchv1.ResponseCircle, nam
 		return errorf(fmt.Sprintf("%s not found in %v", name, circles))
 	}
 	return nil
+}
+
+// listRespondersCase: the own responder listed, the foreign one only to
+// admins.
+func listRespondersCase() authzCase {
+	return authzCase{may: gridRoles, list: true,
+		own: func(_ *testing.T, ctx context.Context, e *authzEnv, p auth.Principal) error {
+			resp, err := e.roster.ListResponders(ctx, &gridwatchv1.ListRespondersRequest{})
+			if err != nil {
+				return err
+			}
+			var names []string
+			for _, r := range resp.GetResponders() {
+				names = append(names, r.GetName())
+			}
+			return listed(p, names, "responders/v-own", "responders/v-far")
+		}}
 }

@@ -26,8 +26,19 @@ var (
 // method name. docs/SECURITY.md ("Authorisation") has the same table in
 // prose; TestAuthzMatrix fails for a method without a rule.
 func authzRules() map[string]rule {
+	rules := map[string]rule{}
+	for _, part := range []map[string]rule{gridRules(), rosterRules(), presenceRules(), dispatchRules()} {
+		for m, r := range part {
+			rules[m] = r
+		}
+	}
+	return rules
+}
+
+// gridRules are GridService's: grid names and the named officer chain are
+// public-facing; imports and edits are the admins'.
+func gridRules() map[string]rule {
 	return map[string]rule{
-		// GridService: grid names and the named officer chain are public.
 		gridwatchv1.GridService_ImportGrids_FullMethodName: {roles: admins},
 		gridwatchv1.GridService_GetGrid_FullMethodName:     {roles: everyone},
 		gridwatchv1.GridService_ListGrids_FullMethodName:   {roles: everyone},
@@ -36,8 +47,13 @@ func authzRules() map[string]rule {
 		gridwatchv1.GridService_ImportUnits_FullMethodName: {roles: admins},
 		gridwatchv1.GridService_GetUnit_FullMethodName:     {roles: everyone},
 		gridwatchv1.GridService_ListUnits_FullMethodName:   {roles: everyone},
+	}
+}
 
-		// RosterService.
+// rosterRules are RosterService's: sites are public, responders are seen
+// by themselves and within the caller's scope.
+func rosterRules() map[string]rule {
+	return map[string]rule{
 		gridwatchv1.RosterService_ImportWatchPosts_FullMethodName: {roles: admins},
 		gridwatchv1.RosterService_ListWatchPosts_FullMethodName:   {roles: everyone},
 		gridwatchv1.RosterService_ImportCompounds_FullMethodName:  {roles: admins},
@@ -47,8 +63,13 @@ func authzRules() map[string]rule {
 			check: checkOf(authzGetResponder)},
 		gridwatchv1.RosterService_ListResponders_FullMethodName:            {roles: gridRoles, scoped: true},
 		gridwatchv1.RosterService_ListUnderstaffedCompounds_FullMethodName: {roles: gridRoles, scoped: true},
+	}
+}
 
-		// PresenceService.
+// presenceRules are PresenceService's: a responder acts for themselves,
+// station chiefs and dispatchers for the responders of their units.
+func presenceRules() map[string]rule {
+	return map[string]rule{
 		gridwatchv1.PresenceService_StartShift_FullMethodName:         {roles: everyone, check: responderCheck((*scope).manageResponder)},
 		gridwatchv1.PresenceService_EndShift_FullMethodName:           {roles: everyone, check: responderCheck((*scope).manageResponder)},
 		gridwatchv1.PresenceService_SetResponderStatus_FullMethodName: {roles: everyone, check: responderCheck((*scope).manageResponder)},
@@ -59,8 +80,13 @@ func authzRules() map[string]rule {
 			check: checkOf(authzFindResponders)},
 		gridwatchv1.PresenceService_GetOwnGridTime_FullMethodName: {roles: everyone,
 			check: responderCheck((*scope).manageResponder)},
+	}
+}
 
-		// DispatchService.
+// dispatchRules are DispatchService's: incidents within the caller's
+// scope, offers answered by their responder only.
+func dispatchRules() map[string]rule {
+	return map[string]rule{
 		gridwatchv1.DispatchService_CreateIncident_FullMethodName: {roles: everyone, scoped: true,
 			check: checkOf(authzCreateIncident)},
 		gridwatchv1.DispatchService_GetIncident_FullMethodName: {roles: everyone,
