@@ -62,8 +62,9 @@ func denied(format string, args ...any) error {
 }
 
 // authorize decides on a call of method, with its request if it is unary
-// (nil for a stream, whose messages checkMessage sees), and returns the
-// handler's context.
+// (nil for a stream, whose messages checkedStream checks), and returns the
+// handler's context, the caller's scope and the method's rule (nil for a
+// public method).
 func (a *authorizer) authorize(ctx context.Context, method string, req any) (context.Context, *scope, *rule, error) {
 	if isPublicMethod(method) {
 		return ctx, nil, nil, nil
