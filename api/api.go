@@ -39,6 +39,12 @@ type Config struct {
 	// Logger receives the internal errors whose text clients never see;
 	// nil discards them.
 	Logger *slog.Logger
+	// Grid is the grid service Register serves, which the authorizer of
+	// Interceptors reads grids, units and responders from to decide what
+	// lies in a caller's scope. Without it a rule that needs a lookup
+	// fails (INTERNAL) for everyone but admins and responders acting for
+	// themselves.
+	Grid *grid.Service
 	// Dispatch, when set, serves DispatchService; its EventSink must be
 	// Events for the Watch streams to see anything.
 	Dispatch *dispatch.Service

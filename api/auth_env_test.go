@@ -44,17 +44,13 @@ func tokenFor(p auth.Principal) string {
 	return tok
 }
 
-// testPrincipal is the caller tests mean by a role name: an admin, a
-// dispatcher or station chief of the city unit "sy", an officer or a
-// volunteer. A name auth.ParseRole does not know is a volunteer, as a
-// server without authentication took an unknown role to be.
+// testPrincipal is the caller tests mean by a role name: inScope of the
+// role, whose scope holds the test fixtures. A name auth.ParseRole does
+// not know is a volunteer, as a server without authentication took an
+// unknown role to be.
 func testPrincipal(role string) auth.Principal {
 	r, _ := auth.ParseRole(role)
-	p := auth.Principal{Subject: "test-" + r.String(), Role: r}
-	if r == RoleDispatcher || r == RoleStationChief {
-		p.Units = []string{"sy"}
-	}
-	return p
+	return inScope(r)
 }
 
 // withRole returns ctx sending a token of testPrincipal(role).
@@ -72,16 +68,11 @@ func withToken(ctx context.Context, tok string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, AuthorizationMetadataKey, "Bearer "+tok)
 }
 
-// defaultRole is the role of a test client's calls that send no
-// credentials of their own.
-const defaultRole = "volunteer"
-
 // withDefaultToken returns the dial options of a test client whose calls
 // without authorization metadata of their own send a token of
-// testPrincipal(defaultRole): what a call naming no role was before
-// authentication.
+// testOperator, an admin: tests of what a role may do say the role.
 func withDefaultToken() []grpc.DialOption {
-	tok := sync.OnceValue(func() string { return tokenFor(testPrincipal(defaultRole)) })
+	tok := sync.OnceValue(func() string { return tokenFor(testOperator) })
 	add := func(ctx context.Context) context.Context {
 		if md, _ := metadata.FromOutgoingContext(ctx); len(md.Get(AuthorizationMetadataKey)) > 0 {
 			return ctx

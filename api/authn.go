@@ -146,8 +146,8 @@ func bearerToken(ctx context.Context) (string, error) {
 // when authentication is off.
 func principalFromMetadata(ctx context.Context) auth.Principal {
 	p := auth.Principal{Role: roleFromMetadata(ctx)}
-	if v := metadata.ValueFromIncomingContext(ctx, SubjectMetadataKey); len(v) > 0 {
-		p.Subject = strings.TrimSpace(v[0])
+	if v := metadata.ValueFromIncomingContext(ctx, SubjectMetadataKey); len(v) == 1 {
+		p.Subject = strings.TrimSpace(v[0]) // several subjects are none
 	}
 	p.Units = listFromMetadata(ctx, UnitsMetadataKey)
 	p.Grids = listFromMetadata(ctx, GridsMetadataKey)

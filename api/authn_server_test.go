@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/gridwatch/gridwatch/dispatch"
+	"github.com/gridwatch/gridwatch/grid"
 	"github.com/gridwatch/gridwatch/server"
 )
 
@@ -24,6 +25,7 @@ func startServer(t *testing.T, a Authentication) string {
 	t.Helper()
 	svc, pres, cfg := dispatchServices(t, dispatch.Policy{})
 	cfg.Auth = a
+	importScope(t, svc)
 	unary, stream := Interceptors(cfg)
 	srv, err := server.New(server.Config{}, nil, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
@@ -43,6 +45,18 @@ func startServer(t *testing.T, a Authentication) string {
 	go func() { done <- srv.Serve(ctx, lis) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return lis.Addr().String()
+}
+
+// importScope imports testUnits and scopeGrid into svc: the scope of the
+// test principals (testPrincipal) holds the incidents the tests create.
+func importScope(t *testing.T, svc *grid.Service) {
+	t.Helper()
+	if _, err := svc.ImportUnits(t.Context(), grid.Upload{Data: []byte(testUnits)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportGrids(t.Context(), grid.GridImport{Kind: grid.Community, GeoJSON: []byte(scopeGridJSON)}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // httpCall sends an HTTP request with the headers given as name, value

@@ -111,14 +111,14 @@ func TestAuthenticationGRPC(t *testing.T) {
 		})
 	}
 	roles := []struct {
-		role string
-		want codes.Code
+		role        string
+		want, watch codes.Code // of ListCandidates and WatchIncidents
 	}{
-		{"volunteer", codes.PermissionDenied},
-		{"officer", codes.PermissionDenied},
-		{"station_chief", codes.PermissionDenied},
-		{"dispatcher", codes.OK},
-		{"admin", codes.OK},
+		{"volunteer", codes.PermissionDenied, codes.PermissionDenied},
+		{"officer", codes.PermissionDenied, codes.OK},
+		{"station_chief", codes.PermissionDenied, codes.OK},
+		{"dispatcher", codes.OK, codes.OK},
+		{"admin", codes.OK, codes.OK},
 	}
 	for _, tt := range roles {
 		t.Run("role "+tt.role, func(t *testing.T) {
@@ -131,7 +131,7 @@ func TestAuthenticationGRPC(t *testing.T) {
 			if err == nil {
 				_, err = st.Recv()
 			}
-			want := tt.want
+			want := tt.watch
 			if want == codes.OK {
 				want = codes.DeadlineExceeded // the stream was open, waiting for events
 			}
@@ -219,7 +219,7 @@ func TestAuthOff(t *testing.T) {
 		precise bool
 	}{
 		{"nothing: admin", nil, codes.OK, false},
-		{"dispatcher", []string{RoleMetadataKey, "dispatcher"}, codes.OK, true},
+		{"dispatcher", []string{RoleMetadataKey, "dispatcher", UnitsMetadataKey, testUnit}, codes.OK, true},
 		{"volunteer", []string{RoleMetadataKey, "volunteer"}, codes.PermissionDenied, false},
 		{"unknown role: volunteer", []string{RoleMetadataKey, "chief"}, codes.PermissionDenied, false},
 		{"a bad token is ignored", []string{AuthorizationMetadataKey, "Bearer junk"}, codes.OK, false},

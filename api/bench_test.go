@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"slices"
@@ -55,7 +56,7 @@ type benchServer struct {
 
 func startBenchServer(b testing.TB, cfg Config) *benchServer {
 	b.Helper()
-	svc, err := grid.NewService(memory.New(), grid.Config{}, nil)
+	svc, err := grid.NewService(memory.New(), grid.Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,8 +65,9 @@ func startBenchServer(b testing.TB, cfg Config) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg.Auth = testAuth()
-	unary, stream := Interceptors(cfg)
+	cfg.Grid = svc
+	importBenchScope(b, svc)
+	unary, stream := testInterceptors(cfg)
 	srv, err := server.New(server.Config{}, nil, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
 		Unary:    unary,
@@ -273,4 +275,25 @@ func benchSend(b *testing.B, stream gridwatchv1.PresenceService_ReportLocationsC
 		}
 	}
 	_ = stream.CloseSend()
+}
+
+// importBenchScope imports testUnits and four community grids of hp-st,
+// at resolution 7, over the whole city, through the domain: the scope of
+// the benchmarks' dispatchers (withRole, inScope), which the authorizer
+// looks up on every call as it would in production.
+func importBenchScope(b testing.TB, svc *grid.Service) {
+	b.Helper()
+	ctx := context.Background()
+	if _, err := svc.ImportUnits(ctx, grid.Upload{Data: []byte(testUnits)}); err != nil {
+		b.Fatal(err)
+	}
+	var quarters []string
+	for i := range 4 {
+		quarters = append(quarters, squareLatLng(fmt.Sprintf("%s-%d", scopeGrid, i), 41.2+0.55*float64(i/2), 122.8+0.6*float64(i%2),
+			0.55, 0.6, `"unit":"`+testUnit+`"`))
+	}
+	box := collection(quarters...)
+	if _, err := svc.ImportGrids(ctx, grid.GridImport{Kind: grid.Community, Resolution: 7, GeoJSON: []byte(box)}); err != nil {
+		b.Fatal(err)
+	}
 }

@@ -16,12 +16,16 @@ import (
 const maxWatchCells = 1000
 
 // checkCreateIncidentRequest returns the incident to create, its position
-// converted to WGS-84. The domain checks the rest (category, severity,
+// converted to WGS-84. An output-only field set in the incident is
+// rejected, not ignored. The domain checks the rest (category, severity,
 // lengths, source) and names the field.
 func checkCreateIncidentRequest(req *gridwatchv1.CreateIncidentRequest) (dispatch.NewIncident, error) {
 	inc := req.GetIncident()
 	if inc == nil {
 		return dispatch.NewIncident{}, invalid("incident", "required")
+	}
+	if err := checkOutputOnly("incident", inc, incidentInputFields); err != nil {
+		return dispatch.NewIncident{}, err
 	}
 	if err := checkEnum("datum", req.GetDatum(), gridwatchv1.Datum_name); err != nil {
 		return dispatch.NewIncident{}, err

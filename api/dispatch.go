@@ -2,17 +2,18 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
+	"github.com/uber/h3-go/v4"
+
+	"github.com/gridwatch/gridwatch/auth"
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
 // dispatchServer implements gridwatchv1.DispatchServiceServer over the
-// dispatch domain. Dispatchers act under their role's name in the
-// timeline (the API has no user identities yet); responders under their
-// id.
+// dispatch domain. The authorizer has decided who may call what before a
+// handler runs (authz_rules.go); the timeline records the caller's
+// subject (actor).
 type dispatchServer struct {
 	gridwatchv1.UnimplementedDispatchServiceServer
 	base
@@ -20,13 +21,14 @@ type dispatchServer struct {
 	events *Broadcaster
 }
 
-// requireRole fails unless the caller's role is one of roles.
-func requireRole(ctx context.Context, roles ...Role) (Role, error) {
-	r := RoleFrom(ctx)
-	if !slices.Contains(roles, r) {
-		return r, fmt.Errorf("role %s may not make this call: %w", r, errPermissionDenied)
+// actor returns who the timeline records for the caller: the principal's
+// subject, or its role's name when it has none.
+func actor(ctx context.Context) string {
+	p, _ := auth.FromContext(ctx)
+	if p.Subject != "" {
+		return p.Subject
 	}
-	return r, nil
+	return p.Role.String()
 }
 
 func (s *dispatchServer) CreateIncident(ctx context.Context, req *gridwatchv1.CreateIncidentRequest) (*gridwatchv1.Incident, error) {
@@ -35,7 +37,28 @@ func (s *dispatchServer) CreateIncident(ctx context.Context, req *gridwatchv1.Cr
 		return nil, s.fail(ctx, err)
 	}
 	inc, err := s.disp.CreateIncident(ctx, ni)
+	if err == nil {
+		err = mayReturnCreated(ctx, ni, &inc)
+	}
 	return s.reply(ctx, inc, err)
+}
+
+// mayReturnCreated allows the caller the incident CreateIncident returned:
+// one it may read, or the one its request describes. A request_id that
+// names another caller's incident is denied rather than handing that
+// incident over (AIP-155 retries are per caller).
+func mayReturnCreated(ctx context.Context, ni dispatch.NewIncident, inc *dispatch.Incident) error {
+	if ni.RequestID == "" || describes(ni, inc) {
+		return nil
+	}
+	ok, err := scopeFrom(ctx).mayRead(ctx, inc)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return denied("request_id names an incident outside the caller's scope")
+	}
+	return nil
 }
 
 func (s *dispatchServer) GetIncident(ctx context.Context, req *gridwatchv1.GetIncidentRequest) (*gridwatchv1.Incident, error) {
@@ -52,11 +75,7 @@ func (s *dispatchServer) CancelIncident(ctx context.Context, req *gridwatchv1.Ca
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	r, err := requireRole(ctx, RoleDispatcher, RoleAdmin)
-	if err != nil {
-		return nil, s.fail(ctx, err)
-	}
-	inc, err := s.disp.Transition(ctx, id, dispatch.StateCancelled, r.String(), req.GetReason())
+	inc, err := s.disp.Transition(ctx, id, dispatch.StateCancelled, actor(ctx), req.GetReason())
 	return s.reply(ctx, inc, err)
 }
 
@@ -65,11 +84,7 @@ func (s *dispatchServer) TransitionIncident(ctx context.Context, req *gridwatchv
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	r, err := requireRole(ctx, RoleDispatcher, RoleAdmin, RoleOfficer)
-	if err != nil {
-		return nil, s.fail(ctx, err)
-	}
-	inc, err := s.disp.Transition(ctx, id, to, r.String(), req.GetNote())
+	inc, err := s.disp.Transition(ctx, id, to, actor(ctx), req.GetNote())
 	return s.reply(ctx, inc, err)
 }
 
@@ -106,11 +121,7 @@ func (s *dispatchServer) RecordArrival(ctx context.Context, req *gridwatchv1.Rec
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	r, err := requireRole(ctx, RoleDispatcher, RoleAdmin)
-	if err != nil {
-		return nil, s.fail(ctx, err)
-	}
-	inc, err := s.disp.MarkArrived(ctx, id, responder, r.String(), at)
+	inc, err := s.disp.MarkArrived(ctx, id, responder, RoleFrom(ctx).String(), at)
 	return s.reply(ctx, inc, err)
 }
 
@@ -122,12 +133,16 @@ func (s *dispatchServer) AssignResponder(ctx context.Context, req *gridwatchv1.A
 	if req.GetSlot() < 0 {
 		return nil, s.fail(ctx, invalid("slot", "negative"))
 	}
-	r, err := requireRole(ctx, RoleDispatcher, RoleAdmin)
-	if err != nil {
-		return nil, s.fail(ctx, err)
-	}
-	inc, err := s.disp.Assign(ctx, id, int(req.GetSlot()), responder, r.String())
+	inc, err := s.disp.Assign(ctx, id, int(req.GetSlot()), responder, actor(ctx))
 	return s.reply(ctx, inc, err)
+}
+
+// describes reports whether inc is what ni asks for (its position to the
+// cell: stored coordinates may be rounded).
+func describes(ni dispatch.NewIncident, inc *dispatch.Incident) bool {
+	c, err := h3.LatLngToCell(h3.LatLng{Lat: ni.Position.Lat, Lng: ni.Position.Lng}, dispatch.CellResolution)
+	return err == nil && c == inc.Cell && inc.Category == ni.Category && inc.Severity == ni.Severity &&
+		inc.Source == ni.Source && inc.Address == ni.Address && inc.Description == ni.Description
 }
 
 // reply converts the outcome of a call returning an incident.

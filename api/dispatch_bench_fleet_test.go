@@ -110,8 +110,10 @@ type offerSeen struct {
 }
 
 // startDispatchBench serves every service over eng as gridwatchd does:
-// the server package's interceptors, a JSON logger at Info (discarded),
-// the dispatch ticker, and the event sink of dispatchSink.
+// the server package's interceptors and the API's (with test principals,
+// testInterceptors: the authorizer decides every call, the dispatcher's
+// scope covering the city), a JSON logger at Info (discarded), the
+// dispatch ticker, and the event sink of dispatchSink.
 func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 	b.Helper()
 	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -130,9 +132,9 @@ func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := Config{Logger: log, Dispatch: disp, Events: events, Arrivals: disp}
-	cfg.Auth = testAuth()
-	unary, stream := Interceptors(cfg)
+	cfg := Config{Logger: log, Grid: svc, Dispatch: disp, Events: events, Arrivals: disp}
+	importBenchScope(b, svc)
+	unary, stream := testInterceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
 		Gateway:  RegisterGateway,
@@ -280,7 +282,8 @@ func (f *dispatchBench) watchAll(b *testing.B, watched []fleetMember) {
 		clients[i] = gridwatchv1.NewDispatchServiceClient(f.dial(b))
 	}
 	for i, m := range watched {
-		st, err := clients[i%watchConns].WatchOffers(ctx, &gridwatchv1.WatchOffersRequest{Responder: m.name})
+		st, err := clients[i%watchConns].WatchOffers(asResponder(ctx, strings.TrimPrefix(m.name, "responders/")),
+			&gridwatchv1.WatchOffersRequest{Responder: m.name})
 		if err != nil {
 			b.Fatalf("WatchOffers(%s): %v", m.name, err)
 		}

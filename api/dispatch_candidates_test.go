@@ -103,14 +103,17 @@ func TestListCandidatesErrors(t *testing.T) {
 		code                 codes.Code
 		field                string
 	}{
-		{"volunteer", "", inc.GetName(), 0, codes.PermissionDenied, ""},
+		{"volunteer", "volunteer", inc.GetName(), 0, codes.PermissionDenied, ""},
 		{"officer", "officer", inc.GetName(), 0, codes.PermissionDenied, ""},
 		{"no incident", "dispatcher", "", 0, codes.InvalidArgument, "incident"},
 		{"not an incident", "dispatcher", "offers/x", 0, codes.InvalidArgument, "incident"},
 		{"negative limit", "dispatcher", inc.GetName(), -1, codes.InvalidArgument, "limit_per_circle"},
 		{"limit too large", "dispatcher", inc.GetName(), 101, codes.InvalidArgument, "limit_per_circle"},
-		{"bad input before role", "volunteer", inc.GetName(), 101, codes.InvalidArgument, "limit_per_circle"},
-		{"missing", "dispatcher", "incidents/nope", 0, codes.NotFound, ""},
+		// The authorizer decides before the handler looks at the input.
+		{"role before bad input", "volunteer", inc.GetName(), 101, codes.PermissionDenied, ""},
+		// Only an admin learns that an incident does not exist (AIP-211).
+		{"missing", "admin", "incidents/nope", 0, codes.NotFound, ""},
+		{"missing, dispatcher", "dispatcher", "incidents/nope", 0, codes.PermissionDenied, ""},
 		{"not active", "admin", ended.GetName(), 0, codes.FailedPrecondition, ""},
 	}
 	for _, tt := range tests {
@@ -149,7 +152,7 @@ func TestGatewayListCandidates(t *testing.T) {
 		}
 		return http.DefaultClient.Do(req)
 	}
-	resp, err := get("")
+	resp, err := get("volunteer")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,8 +34,9 @@ func (s slowCreate) CreateIncident(ctx context.Context, inc dispatch.Incident) (
 // each other.
 func TestCreateIncidentRetryAfterDeadline(t *testing.T) {
 	svc, pres, cfg := dispatchServicesOver(t, dispatch.Policy{}, slowCreate{Store: memory.NewDispatch(), delay: 300 * time.Millisecond})
-	e := serveWith(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	e := serve(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
 	e.mustImportUnits(t)
+	e.mustImportScope(t)
 	ctx := withRole(t.Context(), "dispatcher")
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()

@@ -42,9 +42,10 @@ func newDispatchEnvWith(t *testing.T, p dispatch.Policy, a Authentication, rec *
 	t.Helper()
 	svc, pres, cfg := dispatchServices(t, p)
 	cfg.Auth, cfg.Audit = a, rec
-	e := serveWith(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
+	e := serve(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
 	e.events = cfg.Events
 	e.mustImportUnits(t)
+	e.mustImportScope(t)
 	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
 		t.Fatalf("ImportResponders: %v", err)
 	}
@@ -77,7 +78,7 @@ func dispatchServicesOver(t *testing.T, p dispatch.Policy, st dispatch.Store) (*
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc, pres, Config{Dispatch: disp, Events: events, Arrivals: disp}
+	return svc, pres, Config{Grid: svc, Dispatch: disp, Events: events, Arrivals: disp}
 }
 
 // newIncident is a request for a noise complaint at scene.
@@ -97,11 +98,11 @@ func (e *env) mustCreate(t *testing.T, req *gridwatchv1.CreateIncidentRequest) *
 	return inc
 }
 
-// watchOffers opens the offer stream of responder id and waits until the
-// server has subscribed it.
+// watchOffers opens the offer stream of responder id, as the responder,
+// and waits until the server has subscribed it.
 func (e *env) watchOffers(ctx context.Context, t *testing.T, id string) gridwatchv1.DispatchService_WatchOffersClient {
 	t.Helper()
-	st, err := e.dispatch.WatchOffers(ctx, &gridwatchv1.WatchOffersRequest{Responder: "responders/" + id})
+	st, err := e.dispatch.WatchOffers(asResponder(ctx, id), &gridwatchv1.WatchOffersRequest{Responder: "responders/" + id})
 	if err != nil {
 		t.Fatalf("WatchOffers: %v", err)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -28,8 +29,8 @@ func TestDispatchFlow(t *testing.T) {
 		t.Fatalf("offers: %v / %v", o1.GetEvent(), o2.GetEvent())
 	}
 	accept := func(o *gridwatchv1.WatchOffersResponse) (*gridwatchv1.Incident, error) {
-		return e.dispatch.AcceptOffer(ctx, &gridwatchv1.AcceptOfferRequest{
-			Name: o.GetEvent().GetOffer(), Responder: o.GetEvent().GetResponder()})
+		return e.dispatch.AcceptOffer(asResponder(ctx, strings.TrimPrefix(o.GetEvent().GetResponder(), "responders/")),
+			&gridwatchv1.AcceptOfferRequest{Name: o.GetEvent().GetOffer(), Responder: o.GetEvent().GetResponder()})
 	}
 	got, err := accept(o1)
 	if err != nil {
@@ -44,7 +45,8 @@ func TestDispatchFlow(t *testing.T) {
 	if _, err := accept(o2); status.Code(err) != codes.Aborted {
 		t.Errorf("second accept: got %v, want Aborted", err)
 	}
-	_, err = e.dispatch.AcceptOffer(ctx, &gridwatchv1.AcceptOfferRequest{Name: o1.GetEvent().GetOffer(), Responder: "responders/w2"})
+	_, err = e.dispatch.AcceptOffer(asResponder(ctx, "w2"),
+		&gridwatchv1.AcceptOfferRequest{Name: o1.GetEvent().GetOffer(), Responder: "responders/w2"})
 	if status.Code(err) != codes.NotFound {
 		t.Errorf("accepting another's offer: got %v, want NotFound", err)
 	}
@@ -56,7 +58,7 @@ func TestDispatchFlow(t *testing.T) {
 	}
 	resolve := &gridwatchv1.TransitionIncidentRequest{Name: inc.GetName(),
 		State: gridwatchv1.IncidentState_INCIDENT_STATE_RESOLVED, Note: "quiet now"}
-	if _, err := e.dispatch.TransitionIncident(ctx, resolve); status.Code(err) != codes.PermissionDenied {
+	if _, err := e.dispatch.TransitionIncident(withRole(ctx, "volunteer"), resolve); status.Code(err) != codes.PermissionDenied {
 		t.Errorf("resolve as volunteer: got %v, want PermissionDenied", err)
 	}
 	got, err = e.dispatch.TransitionIncident(withRole(ctx, "dispatcher"), resolve)
@@ -76,14 +78,14 @@ func TestAssignAndWithdraw(t *testing.T) {
 	inc := e.mustCreate(t, newIncident("")) // nobody on shift: slots wait
 	e.mustPlace(t, map[string]*gridwatchv1.LatLng{"w3": metresNorth(400)})
 	req := &gridwatchv1.AssignResponderRequest{Incident: inc.GetName(), Slot: 0, Responder: "responders/w3"}
-	if _, err := e.dispatch.AssignResponder(t.Context(), req); status.Code(err) != codes.PermissionDenied {
+	if _, err := e.dispatch.AssignResponder(withRole(t.Context(), "volunteer"), req); status.Code(err) != codes.PermissionDenied {
 		t.Errorf("assign as volunteer: got %v", err)
 	}
 	got, err := e.dispatch.AssignResponder(ctx, req)
 	if err != nil || got.GetSlots()[0].GetAssignee() != "responders/w3" {
 		t.Fatalf("AssignResponder: %v %v", got, err)
 	}
-	got, err = e.dispatch.WithdrawAssignment(ctx, &gridwatchv1.WithdrawAssignmentRequest{
+	got, err = e.dispatch.WithdrawAssignment(asResponder(t.Context(), "w3"), &gridwatchv1.WithdrawAssignmentRequest{
 		Incident: inc.GetName(), Responder: "responders/w3"})
 	if err != nil || got.GetSlots()[0].GetAssignee() != "" {
 		t.Fatalf("WithdrawAssignment: %v %v", got, err)
@@ -97,7 +99,7 @@ func TestAssignAndWithdraw(t *testing.T) {
 func TestWatchIncidents(t *testing.T) {
 	e := newDispatchEnv(t, dispatch.Policy{})
 	ctx := t.Context()
-	if st, err := e.dispatch.WatchIncidents(ctx, &gridwatchv1.WatchIncidentsRequest{}); err == nil {
+	if st, err := e.dispatch.WatchIncidents(withRole(ctx, "volunteer"), &gridwatchv1.WatchIncidentsRequest{}); err == nil {
 		if _, err = st.Recv(); status.Code(err) != codes.PermissionDenied {
 			t.Errorf("watch as volunteer: got %v", err)
 		}

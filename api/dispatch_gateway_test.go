@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridwatch/gridwatch/auth"
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
@@ -31,12 +32,15 @@ func TestGatewayDispatchBindings(t *testing.T) {
 	}
 	mustDo(t, h, "GET", "/v1/"+inc.GetName(), nil, http.StatusOK, nil)
 	mustDo(t, h, "GET", "/v1/incidents/nope", nil, http.StatusNotFound, nil)
-	mustDo(t, h, "POST", "/v1/offers/nope:accept", map[string]any{"responder": "responders/w1"}, http.StatusNotFound, nil)
-	mustDo(t, h, "POST", "/v1/offers/nope:decline", map[string]any{"responder": "bad"}, http.StatusBadRequest, nil)
-	mustDo(t, h, "POST", "/v1/"+inc.GetName()+":withdraw", map[string]any{"responder": "responders/w1"}, http.StatusNotFound, nil)
-	mustDo(t, h, "POST", "/v1/"+inc.GetName()+":assign", map[string]any{"responder": "responders/w1"}, http.StatusForbidden, nil)
+	// A responder's own calls: an admin may not make them.
+	mustDo(t, h, "POST", "/v1/offers/nope:accept", map[string]any{"responder": "responders/w1"}, http.StatusForbidden, nil)
+	w1 := asResponderHandler(h, "w1")
+	mustDo(t, w1, "POST", "/v1/offers/nope:accept", map[string]any{"responder": "responders/w1"}, http.StatusNotFound, nil)
+	mustDo(t, w1, "POST", "/v1/offers/nope:decline", map[string]any{"responder": "bad"}, http.StatusBadRequest, nil)
+	mustDo(t, w1, "POST", "/v1/"+inc.GetName()+":withdraw", map[string]any{"responder": "responders/w1"}, http.StatusNotFound, nil)
+	mustDo(t, w1, "POST", "/v1/"+inc.GetName()+":assign", map[string]any{"responder": "responders/w1"}, http.StatusForbidden, nil)
 	mustDo(t, h, "POST", "/v1/"+inc.GetName()+":transition", map[string]any{"state": "INCIDENT_STATE_NEW"}, http.StatusBadRequest, nil)
-	mustDo(t, h, "POST", "/v1/"+inc.GetName()+":cancel", map[string]any{}, http.StatusForbidden, nil)
+	mustDo(t, w1, "POST", "/v1/"+inc.GetName()+":cancel", map[string]any{}, http.StatusForbidden, nil)
 }
 
 // TestGatewayWatchOffersNDJSON reads a responder's offers over HTTP: the
@@ -50,6 +54,7 @@ func TestGatewayWatchOffersNDJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set(principalHeader(auth.Principal{Subject: "w1", Role: RoleVolunteer}))
 	created := make(chan *gridwatchv1.Incident, 1)
 	go func() { // the gateway answers only once the first event is out
 		for deadline := time.Now().Add(5 * time.Second); e.events.Watchers() == 0 && time.Now().Before(deadline); {

@@ -3,18 +3,19 @@ package api
 import (
 	"context"
 
+	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
-// ListIncidents lists incidents, newest first, a page at a time, as
-// GetIncident returns them (every role, for now). The page token wraps
-// the domain's cursor, bound to the request's filter.
+// ListIncidents lists the incidents the caller may read (scope.mayRead),
+// newest first, a page at a time, as GetIncident returns them. The page
+// token wraps the domain's cursor, bound to the request's filter.
 func (s *dispatchServer) ListIncidents(ctx context.Context, req *gridwatchv1.ListIncidentsRequest) (*gridwatchv1.ListIncidentsResponse, error) {
 	q, filter, err := checkListIncidentsRequest(req)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	incs, next, err := s.disp.ListIncidents(ctx, q)
+	incs, next, err := s.readableIncidents(ctx, scopeFrom(ctx), q)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
@@ -26,4 +27,49 @@ func (s *dispatchServer) ListIncidents(ctx context.Context, req *gridwatchv1.Lis
 		resp.NextPageToken = encodePageToken(filter, next.String())
 	}
 	return resp, nil
+}
+
+// maxScopedReads bounds the domain pages one ListIncidents call reads to
+// fill a page with incidents of the caller's scope.
+const maxScopedReads = 8
+
+// readableIncidents returns a page of the incidents sc may read and the
+// cursor of the next page. It reads the domain's pages until the page is
+// full, the listing ends or maxScopedReads pages were read: the page may
+// be short, even empty, with a cursor to go on from (AIP-158).
+func (s *dispatchServer) readableIncidents(ctx context.Context, sc *scope, q dispatch.IncidentQuery) ([]dispatch.Incident, *dispatch.Cursor, error) {
+	if sc.admin() {
+		return s.disp.ListIncidents(ctx, q)
+	}
+	if q.PageSize == 0 {
+		q.PageSize = dispatch.DefaultPageSize
+	}
+	var out []dispatch.Incident
+	for range maxScopedReads {
+		incs, next, err := s.disp.ListIncidents(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range incs {
+			ok, err := sc.mayRead(ctx, &incs[i])
+			if err != nil {
+				return nil, nil, err
+			}
+			if ok {
+				out = append(out, incs[i])
+			}
+			if len(out) == q.PageSize {
+				if i == len(incs)-1 && next == nil {
+					return out, nil, nil
+				}
+				c := dispatch.CursorOf(&incs[i])
+				return out, &c, nil
+			}
+		}
+		if next == nil {
+			return out, nil, nil
+		}
+		q.After = next
+	}
+	return out, q.After, nil
 }

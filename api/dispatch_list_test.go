@@ -128,25 +128,38 @@ func TestListIncidents(t *testing.T) {
 }
 
 // TestListIncidentsAsGet: a listed incident is what GetIncident returns,
-// to any role (the precise position included, as GetIncident gives it).
+// to every role that may list (the precise position included, as
+// GetIncident gives it). The newest incident, in Beijing, is outside the
+// scope of all but admins (and the test operator, an admin).
 func TestListIncidentsAsGet(t *testing.T) {
 	e, names := listEnv(t)
-	for _, role := range []string{"", "volunteer", "officer", "dispatcher", "admin"} {
+	for _, role := range []string{"", "officer", "station_chief", "dispatcher", "admin"} {
 		ctx := t.Context()
+		want := names[0]
 		if role != "" {
 			ctx = withRole(ctx, role)
+			if role != "admin" {
+				want = names[1]
+			}
 		}
 		resp, err := e.dispatch.ListIncidents(ctx, &gridwatchv1.ListIncidentsRequest{PageSize: 1})
 		if err != nil || len(resp.GetIncidents()) != 1 || resp.GetNextPageToken() == "" {
 			t.Fatalf("role %q: %v, %v", role, resp, err)
 		}
-		got, err := e.dispatch.GetIncident(ctx, &gridwatchv1.GetIncidentRequest{Name: names[0]})
+		if n := resp.GetIncidents()[0].GetName(); n != want {
+			t.Errorf("role %q: listed %s first, want %s", role, n, want)
+		}
+		got, err := e.dispatch.GetIncident(ctx, &gridwatchv1.GetIncidentRequest{Name: want})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !proto.Equal(resp.GetIncidents()[0], got) || got.GetPosition() == nil {
 			t.Errorf("role %q: listed %v\nwant %v", role, resp.GetIncidents()[0], got)
 		}
+	}
+	_, err := e.dispatch.ListIncidents(withRole(t.Context(), "volunteer"), &gridwatchv1.ListIncidentsRequest{})
+	if status.Code(err) != codes.PermissionDenied {
+		t.Errorf("volunteer: got %v, want PermissionDenied", err)
 	}
 }
 

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"slices"
+	"time"
 
 	"github.com/uber/h3-go/v4"
 	"google.golang.org/grpc"
@@ -25,23 +27,61 @@ func (s *dispatchServer) WatchOffers(req *gridwatchv1.WatchOffersRequest, stream
 	})
 }
 
-// WatchIncidents streams every incident event, or those of incidents in
-// the request's cells. Dispatchers and admins only.
+// WatchIncidents streams the events of the incidents in the caller's
+// scope (every incident for admins), or of those in the request's cells.
 func (s *dispatchServer) WatchIncidents(req *gridwatchv1.WatchIncidentsRequest, stream gridwatchv1.DispatchService_WatchIncidentsServer) error {
 	ctx := stream.Context()
 	cells, err := checkWatchIncidentsRequest(req)
 	if err != nil {
 		return s.fail(ctx, err)
 	}
-	if _, err := requireRole(ctx, RoleDispatcher, RoleAdmin); err != nil {
-		return s.fail(ctx, err)
-	}
 	w := s.events.subscribe(func(inc *dispatch.Incident, _ dispatch.Event) bool {
 		return inCells(inc.Cell, cells)
 	})
+	in := newWatchScope(scopeFrom(ctx))
 	return s.pump(stream, w, func(it watchItem) error {
+		ok, err := in.holds(ctx, it.incident)
+		if err != nil {
+			return s.fail(ctx, err)
+		}
+		if !ok {
+			return nil
+		}
 		return stream.Send(&gridwatchv1.WatchIncidentsResponse{Event: it.event, Incident: it.incident})
 	})
+}
+
+// maxWatchScopeCache bounds the incidents a watchScope remembers.
+const maxWatchScopeCache = 4096
+
+// watchScope filters a WatchIncidents stream to the caller's scope,
+// remembering each incident's answer (an incident does not move) for
+// scopeCacheTTL, as the scope does its grids.
+type watchScope struct {
+	s    *scope
+	seen map[string]bool
+	read time.Time
+}
+
+func newWatchScope(s *scope) *watchScope { return &watchScope{s: s} }
+
+// holds reports whether the caller's scope holds inc, by its position.
+func (w *watchScope) holds(ctx context.Context, inc *gridwatchv1.Incident) (bool, error) {
+	if w.s.admin() {
+		return true, nil
+	}
+	if w.seen == nil || len(w.seen) >= maxWatchScopeCache || time.Since(w.read) >= scopeCacheTTL {
+		w.seen, w.read = map[string]bool{}, time.Now()
+	}
+	if ok, found := w.seen[inc.GetName()]; found {
+		return ok, nil
+	}
+	ok, err := w.s.point(ctx, latLngFromProto(inc.GetPosition()))
+	if err != nil {
+		return false, err
+	}
+	w.seen[inc.GetName()] = ok
+	return ok, nil
 }
 
 // inCells reports whether c lies in one of cells; every cell when cells is

@@ -44,10 +44,14 @@
 // absent), -subject, -units and -grids metadata say. The zero
 // Authentication refuses every call.
 //
-// RoleFrom reads the caller's role. FindResponders gives precise positions
-// and resolution-8 cells to dispatchers only, resolution-7 cells to
-// everyone else. docs/PRIVACY.md says what is kept and who sees it;
-// docs/SECURITY.md how callers are authenticated.
+// Then they authorise it: the authorizer (authz.go) checks the method's
+// rule in one table (authz_rules.go), by role and by object in the
+// caller's scope (units, grids, their own responder), and denies a method
+// without a rule; lists and watches keep what the caller's scope holds
+// (scopeFrom). docs/SECURITY.md has the table. FindResponders and
+// ListCandidates give precise positions and resolution-8 cells to
+// dispatchers only, resolution-7 cells to everyone else. docs/PRIVACY.md
+// says what is kept and who sees it.
 //
 // # Audit trail
 //

@@ -49,8 +49,9 @@ func newEnv(t *testing.T) *env {
 // newEnvWith is newEnv with the API's configuration cfg.
 func newEnvWith(t *testing.T, cfg Config) *env {
 	t.Helper()
-	unary, stream := Interceptors(Config{Auth: testAuth()})
-	e := newEnvChain(t, cfg, unary, stream)
+	svc, pres := newServices(t)
+	cfg.Grid = svc
+	e := serve(t, cfg, func(s *grpc.Server) { Register(s, svc, pres, cfg) })
 	e.mustImportUnits(t)
 	return e
 }
@@ -60,6 +61,15 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 // Interceptors' (imports nothing).
 func newEnvChain(t *testing.T, cfg Config, unary []grpc.UnaryServerInterceptor, stream []grpc.StreamServerInterceptor) *env {
 	t.Helper()
+	svc, pres := newServices(t)
+	cfg.Grid = svc
+	return serveInterceptors(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) }, unary, stream)
+}
+
+// newServices returns grid and presence services over fresh memory
+// engines.
+func newServices(t *testing.T) (*grid.Service, *presence.Service) {
+	t.Helper()
 	svc, err := grid.NewService(memory.New(), grid.Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -68,26 +78,17 @@ func newEnvChain(t *testing.T, cfg Config, unary []grpc.UnaryServerInterceptor, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serveInterceptors(t, func(s *grpc.Server) { Register(s, svc, pres, cfg) }, unary, stream)
+	return svc, pres
 }
 
 // serve starts a gRPC server with the services register registers on a
-// bufconn listener, authenticating with testAuth, and returns clients of
-// it whose calls send a token of defaultRole unless they send their own
-// (withRole).
-func serve(t *testing.T, register func(*grpc.Server)) *env {
+// bufconn listener, behind the interceptors of cfg (testInterceptors:
+// authenticating with testAuth unless cfg.Auth says otherwise), and
+// returns clients of it whose calls send a token of testOperator unless
+// they send their own (withRole, asPrincipal).
+func serve(t *testing.T, cfg Config, register func(*grpc.Server)) *env {
 	t.Helper()
-	return serveWith(t, Config{}, register)
-}
-
-// serveWith is serve with the interceptors of cfg, authenticating with
-// cfg.Auth (testAuth when unset).
-func serveWith(t *testing.T, cfg Config, register func(*grpc.Server)) *env {
-	t.Helper()
-	if cfg.Auth == (Authentication{}) {
-		cfg.Auth = testAuth()
-	}
-	unary, stream := Interceptors(cfg)
+	unary, stream := testInterceptors(cfg)
 	return serveInterceptors(t, register, unary, stream)
 }
 

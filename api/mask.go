@@ -27,7 +27,8 @@ type gridUpdate struct {
 	partial map[string]string
 }
 
-// checkUpdateGridRequest checks an UpdateGrid request and its mask.
+// checkUpdateGridRequest checks an UpdateGrid request and its mask; an
+// output-only field set in the grid is rejected.
 func checkUpdateGridRequest(req *gridwatchv1.UpdateGridRequest) (gridUpdate, error) {
 	g := req.GetGrid()
 	if g == nil {
@@ -50,8 +51,10 @@ func checkUpdateGridRequest(req *gridwatchv1.UpdateGridRequest) (gridUpdate, err
 		TeamLeader:  personFromProto(g.GetTeamLeader()),
 		DeputyChief: personFromProto(g.GetDeputyChief()),
 	}}
-	u.fields, u.partial, err = checkGridMask(req.GetUpdateMask(), g)
-	return u, err
+	if u.fields, u.partial, err = checkGridMask(req.GetUpdateMask(), g); err != nil {
+		return gridUpdate{}, err
+	}
+	return u, checkOutputOnly("grid", g, gridInputFields)
 }
 
 // checkGridMask returns the fields an update mask names. An empty mask

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/uber/h3-go/v4"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
@@ -102,9 +104,9 @@ func TestFindRespondersEntries(t *testing.T) {
 	}
 }
 
-// Precise positions go to dispatchers only; everyone else sees
-// resolution-7 cells ("" and an unknown role: the test client's default
-// volunteer).
+// Precise positions go to dispatchers only; the other roles that may
+// search see resolution-7 cells. Volunteers, and whoever names an unknown
+// role (a volunteer), may not search at all.
 func TestFindRespondersPrivacy(t *testing.T) {
 	e := newPresenceEnv(t)
 	e.placeScene(t)
@@ -114,11 +116,9 @@ func TestFindRespondersPrivacy(t *testing.T) {
 	}{
 		{"dispatcher", true},
 		{"DISPATCHER", true},
-		{"", false},
-		{"volunteer", false},
 		{"officer", false},
+		{"station_chief", false},
 		{"admin", false},
-		{"chief", false},
 	}
 	for _, tt := range tests {
 		t.Run("role "+tt.role, func(t *testing.T) {
@@ -134,6 +134,12 @@ func TestFindRespondersPrivacy(t *testing.T) {
 				t.Errorf("got %d responders, want 5", n)
 			}
 		})
+	}
+	for _, role := range []string{"volunteer", "chief"} {
+		_, err := e.presence.FindResponders(withRole(t.Context(), role), &gridwatchv1.FindRespondersRequest{Point: scene})
+		if status.Code(err) != codes.PermissionDenied {
+			t.Errorf("role %s: got %v, want PermissionDenied", role, err)
+		}
 	}
 }
 

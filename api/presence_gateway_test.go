@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/gridwatch/gridwatch/auth"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
@@ -65,20 +66,29 @@ func TestGatewayFindRespondersRole(t *testing.T) {
 	e.placeScene(t)
 	h := e.gateway(t)
 	const path = "/v1/responders:find?point.latitude=41.80&point.longitude=123.40&kinds=RESPONDER_KIND_WATCH_VOLUNTEER&limitPerCircle=5"
+	foreignHeader, foreign := principalHeader(auth.Principal{Subject: "d2", Role: RoleDispatcher, Units: []string{"elsewhere"}})
 	tests := []struct {
 		name, header, value string
+		code                int
 		precise             bool
 	}{
-		{"default token", "", "", false},
-		{"dispatcher", "Authorization", "Bearer " + tokenFor(testPrincipal("dispatcher")), true},
-		{"volunteer", "Authorization", "Bearer " + tokenFor(testPrincipal("volunteer")), false},
-		{"admin", "Authorization", "Bearer " + tokenFor(testPrincipal("admin")), false},
+		{"default token: the test operator, an admin", "", "", http.StatusOK, false},
+		{"dispatcher", "Authorization", "Bearer " + tokenFor(testPrincipal("dispatcher")), http.StatusOK, true},
+		{"officer", "Authorization", "Bearer " + tokenFor(testPrincipal("officer")), http.StatusOK, false},
+		{"volunteer", "Authorization", "Bearer " + tokenFor(testPrincipal("volunteer")), http.StatusForbidden, false},
+		{"dispatcher of another unit", foreignHeader, foreign, http.StatusForbidden, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body := doWithHeader(t, h, "GET", path, tt.header, tt.value)
+			if code != tt.code {
+				t.Fatalf("got %d %s, want %d", code, body, tt.code)
+			}
 			if code != http.StatusOK {
-				t.Fatalf("got %d %s", code, body)
+				if strings.Contains(body, "responders/") {
+					t.Errorf("a denial names responders: %s", body)
+				}
+				return
 			}
 			var resp gridwatchv1.FindRespondersResponse
 			if err := protojson.Unmarshal([]byte(body), &resp); err != nil {

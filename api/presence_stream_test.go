@@ -142,7 +142,7 @@ func (f failingPresence) ReportBatchApplied(_ context.Context, us []presence.Upd
 // instead of rejecting the update.
 func TestReportLocationsStoreDown(t *testing.T) {
 	down := fmt.Errorf("moving: %w", errors.Join(grid.ErrUnavailable, errors.New("dial tcp 10.0.0.9:6379: refused")))
-	e := serve(t, func(s *grpc.Server) { Register(s, nil, failingPresence{err: down}, Config{}) })
+	e := serve(t, Config{}, func(s *grpc.Server) { Register(s, nil, failingPresence{err: down}, Config{}) })
 	stream, err := e.presence.ReportLocations(t.Context())
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,7 @@ func newPresenceEnv(t *testing.T) *env {
 func newPresenceEnvWith(t *testing.T, cfg Config) *env {
 	t.Helper()
 	e := newEnvWith(t, cfg)
+	e.mustImportScope(t)
 	if _, err := e.roster.ImportResponders(t.Context(), &gridwatchv1.ImportRespondersRequest{Data: presenceRoster}); err != nil {
 		t.Fatalf("ImportResponders: %v", err)
 	}

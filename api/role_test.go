@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"google.golang.org/grpc/metadata"
@@ -66,5 +67,28 @@ func TestRoleFromPrincipal(t *testing.T) {
 	ctx := auth.NewContext(context.Background(), auth.Principal{Subject: "d1", Role: RoleDispatcher})
 	if got := RoleFrom(ctx); got != RoleDispatcher {
 		t.Errorf("dispatcher principal: got %v, want dispatcher", got)
+	}
+}
+
+func TestPrincipalFromMetadata(t *testing.T) {
+	tests := []struct {
+		name string
+		md   metadata.MD
+		want auth.Principal
+	}{
+		{"role only", metadata.Pairs(RoleMetadataKey, "dispatcher"), auth.Principal{Role: RoleDispatcher}},
+		{"dispatcher of two units", metadata.Pairs(RoleMetadataKey, "dispatcher", UnitsMetadataKey, "hp-st, hn-st",
+			SubjectMetadataKey, "d1"), auth.Principal{Subject: "d1", Role: RoleDispatcher, Units: []string{"hp-st", "hn-st"}}},
+		{"officer's grids over two values", metadata.Pairs(RoleMetadataKey, "officer", GridsMetadataKey, "a",
+			GridsMetadataKey, "b,,"), auth.Principal{Role: RoleOfficer, Grids: []string{"a", "b"}}},
+		{"two subjects, no role: an admin of none", metadata.Pairs(SubjectMetadataKey, "v1", SubjectMetadataKey, "v2"),
+			auth.Principal{Role: RoleAdmin}},
+	}
+	for _, tt := range tests {
+		got := principalFromMetadata(metadata.NewIncomingContext(context.Background(), tt.md))
+		if got.Subject != tt.want.Subject || got.Role != tt.want.Role || !slices.Equal(got.Units, tt.want.Units) ||
+			!slices.Equal(got.Grids, tt.want.Grids) {
+			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -95,13 +95,17 @@ func (s *rosterServer) GetResponder(ctx context.Context, req *gridwatchv1.GetRes
 	return responderToProto(r), nil
 }
 
-// ListResponders lists the roster, a page at a time.
+// ListResponders lists the responders of the caller's scope (whose home
+// grid it holds; all for admins), a page at a time.
 func (s *rosterServer) ListResponders(ctx context.Context, req *gridwatchv1.ListRespondersRequest) (*gridwatchv1.ListRespondersResponse, error) {
 	p, err := checkListRespondersRequest(req)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
 	all, err := s.svc.Responders(ctx)
+	if err == nil {
+		all, err = keep(ctx, scopeFrom(ctx), all, (*scope).responder)
+	}
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
@@ -109,14 +113,19 @@ func (s *rosterServer) ListResponders(ctx context.Context, req *gridwatchv1.List
 	return &gridwatchv1.ListRespondersResponse{Responders: mapAll(rs, responderToProto), NextPageToken: next}, nil
 }
 
-// ListUnderstaffedCompounds lists the compounds short of watch volunteers,
-// a page at a time.
+// ListUnderstaffedCompounds lists the compounds short of watch volunteers
+// in the caller's scope (all for admins), a page at a time.
 func (s *rosterServer) ListUnderstaffedCompounds(ctx context.Context, req *gridwatchv1.ListUnderstaffedCompoundsRequest) (*gridwatchv1.ListUnderstaffedCompoundsResponse, error) {
 	p, err := checkListUnderstaffedCompoundsRequest(req)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
 	all, err := s.svc.UnderstaffedCompounds(ctx)
+	if err == nil {
+		all, err = keep(ctx, scopeFrom(ctx), all, func(sc *scope, ctx context.Context, q grid.CompoundQuota) (bool, error) {
+			return sc.compound(ctx, q.Compound)
+		})
+	}
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}

@@ -243,6 +243,13 @@ func TestServiceAssignAndOverride(t *testing.T) {
 	if err != nil || inc.Slots[1].Assignee != "p9" || e.statuses.Get("p9") != presence.Busy {
 		t.Fatalf("Assign = slot 1 %q, %v; want p9, busy", inc.Slots[1].Assignee, err)
 	}
+	if _, err := e.svc.MarkArrived(ctx, inc.ID, "p9", "d1", dispatchtest.Base.Add(4*time.Minute)); !errors.Is(err, dispatch.ErrInvalid) {
+		t.Errorf("MarkArrived 4 minutes ahead of the clock: %v, want ErrInvalid", err)
+	}
+	if _, err := e.svc.MarkArrived(ctx, inc.ID, "p9", "d1", dispatchtest.Base.Add(-time.Second)); !errors.Is(err, dispatch.ErrInvalid) {
+		t.Errorf("MarkArrived before the incident: %v, want ErrInvalid", err)
+	}
+	e.clock.Advance(5 * time.Minute)
 	inc, err = e.svc.MarkArrived(ctx, inc.ID, "p9", "d1", dispatchtest.Base.Add(4*time.Minute))
 	if err != nil {
 		t.Fatal(err)

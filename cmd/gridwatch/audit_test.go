@@ -11,7 +11,7 @@ import (
 func TestCLIAuditList(t *testing.T) {
 	addr, _ := startDispatchServer(t)
 	out, err := run(t, addr, "incidents", "create", "--lat", "41.80", "--lng", "123.40", "--category", "noise",
-		"--severity", "2", "-o", "json")
+		"--severity", "2", "-o", "json", "--token", tokenFor(t, "dispatcher"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestCLIAuditList(t *testing.T) {
 			}
 		})
 	}
-	if _, err := run(t, addr, "audit", "list"); !strings.Contains(errText(err), "PermissionDenied") {
+	if _, err := run(t, addr, "audit", "list", "--token", tokenFor(t, "dispatcher")); !strings.Contains(errText(err), "PermissionDenied") {
 		t.Errorf("audit list as a dispatcher: %v, want PermissionDenied", err)
 	}
 	out, err = run(t, addr, "audit", "list", "--token", tokenFor(t, "admin"), "--action", "dispatch.CreateIncident")

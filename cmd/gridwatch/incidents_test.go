@@ -58,9 +58,10 @@ func startConfigured(t *testing.T, scfg server.Config, a api.Authentication) (st
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Dispatch: disp, Events: events, Arrivals: disp, Auth: a,
+	cfg := api.Config{Grid: svc, Dispatch: disp, Events: events, Arrivals: disp, Auth: a,
 		Audit: audit.NewRecorder(memory.NewAudit(), nil)}
-	unary, stream := api.Interceptors(cfg)
+	importTestScope(t, svc)
+	unary, stream := testInterceptors(cfg)
 	srv, err := server.New(scfg, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },
 		Gateway:  api.RegisterGateway,

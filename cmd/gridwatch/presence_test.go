@@ -50,7 +50,7 @@ func TestCLIPresence(t *testing.T) {
 	}
 
 	var near nearestJSON
-	mustJSON(t, addr, &near, "responders", "nearest", "41.80", "123.40")
+	mustJSON(t, addr, &near, "responders", "nearest", "41.80", "123.40", "--token", tokenFor(t, "dispatcher"))
 	if len(near.Circles) != 3 || near.Circles[0].MaxETASeconds != 60 || len(near.Circles[0].Responders) != 1 {
 		t.Fatalf("nearest: got %+v, want v1 alone in the 60 s circle", near)
 	}
@@ -64,9 +64,13 @@ func TestCLIPresence(t *testing.T) {
 	}
 
 	near = nearestJSON{} // json.Unmarshal would keep the old positions
-	mustJSON(t, addr, &near, "responders", "nearest", "41.80", "123.40", "--token", tokenFor(t, "volunteer"), "--kind", "patrol_officer")
+	mustJSON(t, addr, &near, "responders", "nearest", "41.80", "123.40", "--token", tokenFor(t, "officer"), "--kind", "patrol_officer")
 	if got := circleIDs(near, 300); len(got) != 1 || got[0] != "p1" || near.Circles[2].Responders[0].Position != nil {
-		t.Errorf("nearest patrol officers as a volunteer: got %+v, want p1 without a position", near)
+		t.Errorf("nearest patrol officers as an officer: got %+v, want p1 without a position", near)
+	}
+	if _, err := run(t, addr, "responders", "nearest", "41.80", "123.40", "--token", tokenFor(t, "volunteer")); err == nil ||
+		!strings.Contains(describe(err), "PermissionDenied") {
+		t.Errorf("nearest as a volunteer: got %v, want PermissionDenied", err)
 	}
 
 	checkShiftCommands(t, addr)

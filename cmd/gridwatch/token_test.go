@@ -59,9 +59,9 @@ func issueFor(r auth.Role) string {
 	return tok
 }
 
-// defaultToken is a dispatcher's token of testKeys: the CLI's caller in
+// defaultToken is an admin's token of testKeys, the test operator: the CLI's caller in
 // tests unless a test passes --token.
-var defaultToken = sync.OnceValue(func() string { return issueFor(auth.RoleDispatcher) })
+var defaultToken = sync.OnceValue(func() string { return issueFor(auth.RoleAdmin) })
 
 // testGetenv is the environment of the CLI in tests: GRIDWATCH_TOKEN is
 // defaultToken.

@@ -62,6 +62,7 @@ func TestAuditTrail(t *testing.T) {
 		d := startDaemon(t, bin, "-store", "memory", "-caller-key", callerKey,
 			"-audit-retention", "1s", "-audit-trim-every", "100ms")
 		conn := dial(t, d.addr)
+		importSceneScope(t, conn)
 		if _, err := gridwatchv1.NewDispatchServiceClient(conn).CreateIncident(as(t, "dispatcher"), newIncident("")); err != nil {
 			t.Fatal(err)
 		}
@@ -77,6 +78,7 @@ func TestAuditTrail(t *testing.T) {
 // their records.
 func checkAuditRecords(t *testing.T, conn *grpc.ClientConn) {
 	t.Helper()
+	importSceneScope(t, conn)
 	placeResponders(t, conn, []responder{{"v1", "watch_volunteer", "walk", metresNorth(20)}})
 	inc, err := gridwatchv1.NewDispatchServiceClient(conn).CreateIncident(as(t, "dispatcher"), newIncident("audited"))
 	if err != nil {

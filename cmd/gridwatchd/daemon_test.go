@@ -55,7 +55,7 @@ func (k *testKeys) token(t *testing.T, role string) string {
 	if r == auth.RoleDispatcher || r == auth.RoleStationChief {
 		p.Units = []string{"shenyang"}
 	}
-	tok, _, err := k.ring.Issue(p, time.Now(), time.Hour)
+	tok, _, err := k.ring.Issue(p, timeNow(), tokenTTL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +125,11 @@ func startDaemon(t *testing.T, bin string, args ...string) *daemon {
 	waitHealth(t, dial(t, d.addr), healthpb.HealthCheckResponse_SERVING)
 	return d
 }
+
+// The tests' tokens are issued now, for an hour.
+var timeNow = time.Now
+
+const tokenTTL = time.Hour
 
 // bearer is a token sent as "authorization: Bearer <token>" with every
 // call, over plaintext too (the tests' servers have no TLS).
@@ -282,6 +287,28 @@ func placeResponders(t *testing.T, conn *grpc.ClientConn, rs []responder) {
 	}
 }
 
+// importSceneScope imports, as the admin, the city unit "shenyang" and a
+// community grid of it around scene, so that a dispatcher of the city
+// (testKeys.token) reaches the incidents and searches at scene.
+func importSceneScope(t *testing.T, conn *grpc.ClientConn) {
+	t.Helper()
+	grids := gridwatchv1.NewGridServiceClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	if _, err := grids.ImportUnits(ctx, &gridwatchv1.ImportUnitsRequest{
+		Data: "id,type,name,parent,head_id,head_name\nshenyang,city,沈阳市公安局,,p0000,赵建国\n"}); err != nil {
+		t.Fatalf("ImportUnits: %v", err)
+	}
+	lat, lng := scene.GetLatitude(), scene.GetLongitude()
+	square := fmt.Sprintf(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"scene-c","unit":"shenyang"},`+
+		`"geometry":{"type":"Polygon","coordinates":[[[%[2]g,%[1]g],[%[4]g,%[1]g],[%[4]g,%[3]g],[%[2]g,%[3]g],[%[2]g,%[1]g]]]}}]}`,
+		lat-0.01, lng-0.01, lat+0.01, lng+0.01)
+	if _, err := grids.ImportGrids(ctx, &gridwatchv1.ImportGridsRequest{Kind: gridwatchv1.GridKind_GRID_KIND_COMMUNITY,
+		Geojson: square}); err != nil {
+		t.Fatalf("ImportGrids: %v", err)
+	}
+}
+
 // newIncident is a request for a noise complaint at scene.
 func newIncident(requestID string) *gridwatchv1.CreateIncidentRequest {
 	return &gridwatchv1.CreateIncidentRequest{RequestId: requestID,
@@ -293,7 +320,7 @@ func newIncident(requestID string) *gridwatchv1.CreateIncidentRequest {
 // has subscribed it.
 func watchOffers(ctx context.Context, t *testing.T, conn *grpc.ClientConn, id string) gridwatchv1.DispatchService_WatchOffersClient {
 	t.Helper()
-	st, err := gridwatchv1.NewDispatchServiceClient(conn).WatchOffers(ctx,
+	st, err := gridwatchv1.NewDispatchServiceClient(conn).WatchOffers(asResponder(ctx, t, id),
 		&gridwatchv1.WatchOffersRequest{Responder: "responders/" + id})
 	if err != nil {
 		t.Fatalf("WatchOffers %s: %v", id, err)

@@ -259,31 +259,57 @@ func runPresenceFlow(t *testing.T, c cliEnv, data string) {
 	if res := cliJSON(t, c, "responders", "positions", file); res["applied"] != float64(2) {
 		t.Fatalf("positions: got %v, want 2 applied", res)
 	}
-	issue := map[string][]string{
-		"dispatcher": {"--sub", "e2e-dispatcher", "--role", "dispatcher", "--unit", "shenyang"},
-		"volunteer":  {"--sub", "e2e-v1", "--role", "volunteer"},
+	// Tokens issued by the CLI from the server's data directory: a
+	// dispatcher of Shenhe sees positions there, the admin cells only; a
+	// dispatcher of Heping and a volunteer may not search there.
+	callers := []struct {
+		name    string
+		issue   []string // nil: the admin's token
+		denied  bool
+		precise bool
+	}{
+		{"admin", nil, false, false},
+		{"dispatcher of Shenhe", []string{"--sub", "e2e-d1", "--role", "dispatcher", "--unit", "shenhe"}, false, true},
+		{"dispatcher of Heping", []string{"--sub", "e2e-d2", "--role", "dispatcher", "--unit", "heping"}, true, false},
+		{"volunteer", []string{"--sub", "e2e-v1", "--role", "volunteer"}, true, false},
 	}
-	for role, precise := range map[string]bool{"dispatcher": true, "volunteer": false} {
-		out, err := exec.Command(c.cli, append([]string{"token", "issue", "--data-dir", data}, issue[role]...)...).Output()
-		if err != nil {
-			t.Fatalf("token issue: %v", err)
-		}
+	for _, cl := range callers {
 		as := c
-		as.token = strings.TrimSpace(string(out))
-		near := cliJSON(t, as, "responders", "nearest", "41.79", "123.45")
-		circles, _ := near["circles"].([]any)
-		if len(circles) != 3 {
-			t.Fatalf("nearest as %s: got %v, want 3 circles", role, near)
+		if cl.issue != nil {
+			out, err := exec.Command(c.cli, append([]string{"token", "issue", "--data-dir", data}, cl.issue...)...).Output()
+			if err != nil {
+				t.Fatalf("token issue: %v", err)
+			}
+			as.token = strings.TrimSpace(string(out))
 		}
-		first, _ := circles[0].(map[string]any)
-		rs, _ := first["responders"].([]any)
-		if len(rs) != 1 {
-			t.Fatalf("nearest as %s: got %v, want e2e-v1 in the 60 s circle", role, near)
+		if cl.denied {
+			out, err := as.command("responders", "nearest", "41.79", "123.45").CombinedOutput()
+			if err == nil || !strings.Contains(string(out), "PermissionDenied") {
+				t.Errorf("nearest as %s: got %s (%v), want PermissionDenied", cl.name, out, err)
+			}
+			continue
 		}
-		v1, _ := rs[0].(map[string]any)
-		if _, has := v1["position"]; v1["id"] != "e2e-v1" || has != precise {
-			t.Errorf("nearest as %s: got %v, want e2e-v1 with a position %v", role, v1, precise)
-		}
+		checkNearest(t, as, cl.name, cl.precise)
+	}
+}
+
+// checkNearest searches the point in Shenhe as c's caller, name, who must
+// find e2e-v1 in the 60 s circle, with a position if precise.
+func checkNearest(t *testing.T, c cliEnv, name string, precise bool) {
+	t.Helper()
+	near := cliJSON(t, c, "responders", "nearest", "41.79", "123.45")
+	circles, _ := near["circles"].([]any)
+	if len(circles) != 3 {
+		t.Fatalf("nearest as %s: got %v, want 3 circles", name, near)
+	}
+	first, _ := circles[0].(map[string]any)
+	rs, _ := first["responders"].([]any)
+	if len(rs) != 1 {
+		t.Fatalf("nearest as %s: got %v, want e2e-v1 in the 60 s circle", name, near)
+	}
+	v1, _ := rs[0].(map[string]any)
+	if _, has := v1["position"]; v1["id"] != "e2e-v1" || has != precise {
+		t.Errorf("nearest as %s: got %v, want e2e-v1 with a position %v", name, v1, precise)
 	}
 }
 

@@ -16,7 +16,6 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/gridwatch/gridwatch/api"
 	"github.com/gridwatch/gridwatch/auth"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/internal/redistest"
@@ -53,15 +52,15 @@ func TestEventFanOut(t *testing.T) {
 		t.Fatalf("BatchReportLocations: %v", err)
 	}
 	onB := gridwatchv1.NewDispatchServiceClient(b)
-	offers, err := onB.WatchOffers(ctx, &gridwatchv1.WatchOffersRequest{Responder: "responders/fan-v1"})
+	phone := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+responderToken(t, dataDir, "fan-v1"))
+	offers, err := onB.WatchOffers(phone, &gridwatchv1.WatchOffersRequest{Responder: "responders/fan-v1"})
 	if err == nil {
 		_, err = offers.Header()
 	}
 	if err != nil {
 		t.Fatalf("WatchOffers on B: %v", err)
 	}
-	console, err := onB.WatchIncidents(metadata.AppendToOutgoingContext(ctx, api.RoleMetadataKey, "dispatcher"),
-		&gridwatchv1.WatchIncidentsRequest{})
+	console, err := onB.WatchIncidents(ctx, &gridwatchv1.WatchIncidentsRequest{}) // the admin's console
 	if err == nil {
 		_, err = console.Header()
 	}
@@ -116,11 +115,30 @@ func adminKeys(t *testing.T) (dataDir, token string) {
 	return dataDir, token
 }
 
-// adminBearer sends an admin token with every call, over plain text too.
+// responderToken returns a token of responder id, a volunteer, signed with
+// the key of dataDir: only they may watch their offers.
+func responderToken(t *testing.T, dataDir, id string) string {
+	t.Helper()
+	ring, err := auth.LoadKeyRing(filepath.Join(dataDir, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := ring.Issue(auth.Principal{Subject: id, Role: auth.RoleVolunteer}, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// adminBearer sends an admin token with every call that sends none of its
+// own, over plain text too.
 type adminBearer string
 
 // GetRequestMetadata returns the authorization metadata.
-func (b adminBearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+func (b adminBearer) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
+	if md, _ := metadata.FromOutgoingContext(ctx); len(md.Get("authorization")) > 0 {
+		return nil, nil
+	}
 	return map[string]string{"authorization": "Bearer " + string(b)}, nil
 }
 

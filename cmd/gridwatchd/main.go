@@ -96,7 +96,7 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 		return err
 	}
 	defer disp.stop()
-	cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = disp.svc, disp.events, disp.svc
+	cfg.API.Grid, cfg.API.Dispatch, cfg.API.Events, cfg.API.Arrivals = svc, disp.svc, disp.events, disp.svc
 	cfg.API.Audit = audit.NewRecorder(st.audit, nil)
 	defer startAuditTrim(ctx, cfg.Audit, cfg.API.Audit, log)()
 	unary, stream := api.Interceptors(cfg.API)
