@@ -39,12 +39,13 @@ const (
 // Only the latest position of each on-shift responder is kept, and it is
 // dropped when the shift ends; there is no movement history.
 //
-// Who sees what: the caller's role is read from the gRPC metadata
-// "x-gridwatch-role" (over HTTP, the header X-Gridwatch-Role):
-// dispatcher, officer, volunteer or admin; a missing or unknown role is
-// volunteer, the least privileged. Precise positions go to dispatchers only;
-// every other caller sees a responder's resolution-7 H3 cell and no
-// position.
+// Who sees what: the caller is the principal of its bearer token
+// (docs/SECURITY.md). Responders manage their own shifts and report their
+// own positions. FindResponders is for dispatchers, station chiefs,
+// officers and admins, at points in their scope; volunteers may not search
+// (PERMISSION_DENIED). Precise positions of on-shift responders go to
+// dispatchers only; every other caller sees a responder's resolution-7 H3
+// cell and no position.
 type PresenceServiceClient interface {
 	// Opens the responder's shift: the responder becomes AVAILABLE, with no
 	// position until the phone reports one. Starting a shift that is already
@@ -171,12 +172,13 @@ func (c *presenceServiceClient) GetOwnGridTime(ctx context.Context, in *GetOwnGr
 // Only the latest position of each on-shift responder is kept, and it is
 // dropped when the shift ends; there is no movement history.
 //
-// Who sees what: the caller's role is read from the gRPC metadata
-// "x-gridwatch-role" (over HTTP, the header X-Gridwatch-Role):
-// dispatcher, officer, volunteer or admin; a missing or unknown role is
-// volunteer, the least privileged. Precise positions go to dispatchers only;
-// every other caller sees a responder's resolution-7 H3 cell and no
-// position.
+// Who sees what: the caller is the principal of its bearer token
+// (docs/SECURITY.md). Responders manage their own shifts and report their
+// own positions. FindResponders is for dispatchers, station chiefs,
+// officers and admins, at points in their scope; volunteers may not search
+// (PERMISSION_DENIED). Precise positions of on-shift responders go to
+// dispatchers only; every other caller sees a responder's resolution-7 H3
+// cell and no position.
 type PresenceServiceServer interface {
 	// Opens the responder's shift: the responder becomes AVAILABLE, with no
 	// position until the phone reports one. Starting a shift that is already
