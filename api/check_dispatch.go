@@ -112,18 +112,25 @@ func checkRecordArrivalRequest(req *gridwatchv1.RecordArrivalRequest) (id, respo
 }
 
 // checkWatchIncidentsRequest returns the cells to filter on, nil for all.
-func checkWatchIncidentsRequest(req *gridwatchv1.WatchIncidentsRequest) ([]h3.Cell, error) {
+func checkWatchIncidentsRequest(req *gridwatchv1.WatchIncidentsRequest) (watchArea, error) {
 	if len(req.GetCells()) > maxWatchCells {
-		return nil, invalidf("cells", "more than %d cells", maxWatchCells)
+		return watchArea{}, invalidf("cells", "more than %d cells", maxWatchCells)
 	}
-	var cells []h3.Cell
+	var a watchArea
 	for i, s := range req.GetCells() {
 		c := h3.CellFromString(strings.TrimSpace(s))
 		if !c.IsValid() || c.Resolution() > dispatch.CellResolution {
-			return nil, invalidf(indexField("cells", i), "%s is not an H3 cell of resolution 0 to %d",
+			return watchArea{}, invalidf(indexField("cells", i), "%s is not an H3 cell of resolution 0 to %d",
 				clip(s), dispatch.CellResolution)
 		}
-		cells = append(cells, c)
+		a.cells = append(a.cells, c)
 	}
-	return cells, nil
+	grids, err := checkWatchGrids(req.GetGrids())
+	if err != nil {
+		return watchArea{}, err
+	}
+	if len(grids) > 0 {
+		a.grids = grids
+	}
+	return a, nil
 }

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/geo"
@@ -65,6 +66,7 @@ type dispatchEngine struct {
 	presence presence.Store
 	dispatch dispatch.Store
 	events   *redisstore.Events // the redis engine's event bus; nil in memory
+	audit    audit.Store
 }
 
 // openDispatchEngine returns the stores of engine "memory" or "redis"
@@ -74,7 +76,7 @@ func openDispatchEngine(b *testing.B, name string) dispatchEngine {
 	switch name {
 	case "memory":
 		return dispatchEngine{name: name, grid: memory.New(), presence: memory.NewPresence(),
-			dispatch: memory.NewDispatch()}
+			dispatch: memory.NewDispatch(), audit: memory.NewAudit()}
 	case "redis":
 		client := redistest.New(b)
 		o := redisstore.Options{Client: client, Prefix: redistest.Prefix(b)}
@@ -84,8 +86,8 @@ func openDispatchEngine(b *testing.B, name string) dispatchEngine {
 		bus := goredis.NewClient(&busOpts)
 		b.Cleanup(func() { _ = bus.Close() })
 		return dispatchEngine{name: name, grid: redisstore.New(o), presence: redisstore.NewPresence(o),
-			dispatch: redisstore.NewDispatch(o),
-			events:   redisstore.NewEvents(redisstore.Options{Client: bus, Prefix: o.Prefix}, redisstore.EventsConfig{}, nil)}
+			dispatch: redisstore.NewDispatch(o), audit: redisstore.NewAudit(o),
+			events: redisstore.NewEvents(redisstore.Options{Client: bus, Prefix: o.Prefix}, redisstore.EventsConfig{}, nil)}
 	}
 	b.Fatalf("unknown engine %q", name)
 	return dispatchEngine{}
@@ -132,7 +134,8 @@ func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := Config{Logger: log, Grid: svc, Dispatch: disp, Events: events, Arrivals: disp}
+	cfg := Config{Logger: log, Grid: svc, Dispatch: disp, Events: events, Arrivals: disp,
+		Audit: audit.NewRecorder(eng.audit, nil)}
 	importBenchScope(b, svc)
 	unary, stream := testInterceptors(cfg)
 	srv, err := server.New(server.Config{}, log, server.Registrar{

@@ -28,19 +28,23 @@ func (s *dispatchServer) WatchOffers(req *gridwatchv1.WatchOffersRequest, stream
 }
 
 // WatchIncidents streams the events of the incidents in the caller's
-// scope (every incident for admins), or of those in the request's cells.
+// scope (every incident for admins) and in the request's area, the union
+// of its cells and grids (everywhere if it names neither).
 func (s *dispatchServer) WatchIncidents(req *gridwatchv1.WatchIncidentsRequest, stream gridwatchv1.DispatchService_WatchIncidentsServer) error {
 	ctx := stream.Context()
-	cells, err := checkWatchIncidentsRequest(req)
+	area, err := checkWatchIncidentsRequest(req)
 	if err != nil {
 		return s.fail(ctx, err)
 	}
 	w := s.events.subscribe(func(inc *dispatch.Incident, _ dispatch.Event) bool {
-		return inCells(inc.Cell, cells)
+		return area.inCells(inc.Cell)
 	})
-	in := newWatchScope(scopeFrom(ctx))
+	in, filter := newWatchScope(scopeFrom(ctx)), &areaFilter{area: area, grids: s.svc}
 	return s.pump(stream, w, func(it watchItem) error {
-		ok, err := in.holds(ctx, it.incident)
+		ok, err := filter.holds(ctx, it.incident)
+		if err == nil && ok {
+			ok, err = in.holds(ctx, it.incident)
+		}
 		if err != nil {
 			return s.fail(ctx, err)
 		}

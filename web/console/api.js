@@ -155,7 +155,11 @@ class IncidentWatch {
   }
 
   async read(signal) {
-    const { method, url } = request("watch", "", { cells: this.cells });
+    // Entries naming a grid ("policeGrids/…", "communityGrids/…") are
+    // grids, the others H3 cells: the area is their union.
+    const cells = this.cells.filter((x) => !x.includes("/"));
+    const grids = this.cells.filter((x) => x.includes("/"));
+    const { method, url } = request("watch", "", { cells, grids });
     const resp = await fetch(url, { method, signal, headers: { ...authHeaders(), Accept: "application/json" } });
     if (!resp.body) throw new ApiError(resp.status, null);
     const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();

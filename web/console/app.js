@@ -65,7 +65,8 @@ function remember(inc) {
 async function loadList() {
   const query = { pageSize: 100 };
   if (state.activeOnly) query.states = ACTIVE.concat("INCIDENT_STATE_NEW");
-  if (watch.cells.length) query.cells = watch.cells;
+  const cells = watch.cells.filter((x) => !x.includes("/")); // the list has no grid filter
+  if (cells.length) query.cells = cells;
   const note = byId("list-note");
   try {
     const resp = await call("list", "", { query });

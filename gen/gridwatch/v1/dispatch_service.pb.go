@@ -1959,12 +1959,18 @@ func (x *WatchOffersResponse) GetIncident() *Incident {
 	return nil
 }
 
-// Request of DispatchService.WatchIncidents.
+// Request of DispatchService.WatchIncidents. The area watched is the union
+// of cells and grids; with both empty, every incident (in the caller's
+// scope) is streamed.
 type WatchIncidentsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// H3 cells (hex, any resolution up to 9); only incidents inside one of
-	// them are streamed. Empty streams every incident.
-	Cells         []string `protobuf:"bytes,1,rep,name=cells,proto3" json:"cells,omitempty"`
+	// H3 cells (hex, any resolution up to 9); incidents inside one of them
+	// are streamed.
+	Cells []string `protobuf:"bytes,1,rep,name=cells,proto3" json:"cells,omitempty"`
+	// Grids, "policeGrids/{grid}" or "communityGrids/{grid}", at most 100;
+	// incidents inside one of them (where grids locate the incident's
+	// position) are streamed.
+	Grids         []string `protobuf:"bytes,2,rep,name=grids,proto3" json:"grids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2002,6 +2008,13 @@ func (*WatchIncidentsRequest) Descriptor() ([]byte, []int) {
 func (x *WatchIncidentsRequest) GetCells() []string {
 	if x != nil {
 		return x.Cells
+	}
+	return nil
+}
+
+func (x *WatchIncidentsRequest) GetGrids() []string {
+	if x != nil {
+		return x.Grids
 	}
 	return nil
 }
@@ -2190,9 +2203,10 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"\tresponder\x18\x01 \x01(\tR\tresponder\"|\n" +
 	"\x13WatchOffersResponse\x121\n" +
 	"\x05event\x18\x01 \x01(\v2\x1b.gridwatch.v1.IncidentEventR\x05event\x122\n" +
-	"\bincident\x18\x02 \x01(\v2\x16.gridwatch.v1.IncidentR\bincident\"-\n" +
+	"\bincident\x18\x02 \x01(\v2\x16.gridwatch.v1.IncidentR\bincident\"C\n" +
 	"\x15WatchIncidentsRequest\x12\x14\n" +
-	"\x05cells\x18\x01 \x03(\tR\x05cells\"\x7f\n" +
+	"\x05cells\x18\x01 \x03(\tR\x05cells\x12\x14\n" +
+	"\x05grids\x18\x02 \x03(\tR\x05grids\"\x7f\n" +
 	"\x16WatchIncidentsResponse\x121\n" +
 	"\x05event\x18\x01 \x01(\v2\x1b.gridwatch.v1.IncidentEventR\x05event\x122\n" +
 	"\bincident\x18\x02 \x01(\v2\x16.gridwatch.v1.IncidentR\bincident*\xf7\x01\n" +
