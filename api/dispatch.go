@@ -150,5 +150,5 @@ func (s *dispatchServer) reply(ctx context.Context, inc dispatch.Incident, err e
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	return incidentToProto(&inc), nil
+	return forCaller(ctx, incidentToProto(&inc)), nil
 }

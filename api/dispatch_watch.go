@@ -23,7 +23,7 @@ func (s *dispatchServer) WatchOffers(req *gridwatchv1.WatchOffersRequest, stream
 	}
 	w := s.events.subscribeResponder(id)
 	return s.pump(stream, w, func(it watchItem) error {
-		return stream.Send(&gridwatchv1.WatchOffersResponse{Event: it.event, Incident: it.incident})
+		return stream.Send(&gridwatchv1.WatchOffersResponse{Event: it.event, Incident: forCaller(stream.Context(), it.incident)})
 	})
 }
 
