@@ -12,7 +12,7 @@ import (
 
 func TestForCaller(t *testing.T) {
 	full := &gridwatchv1.Incident{
-		Name: "incidents/i1",
+		Name:  "incidents/i1",
 		Slots: []*gridwatchv1.Slot{{Index: 0, Assignee: "responders/v1"}, {Index: 1, Assignee: "responders/v2"}},
 		Offers: []*gridwatchv1.Offer{{Name: "offers/o1", Responder: "responders/v1"},
 			{Name: "offers/o2", Responder: "responders/v2"}},

@@ -67,11 +67,22 @@ func TestMethodRulesCoverEveryMethod(t *testing.T) {
 // addresses, authenticated as the volunteer "caller-<ip>".
 func dialFrom(t testing.TB, addr, ip string) *grpc.ClientConn {
 	t.Helper()
+	return dialFromWith(t, addr, ip, callerToken(ip))
+}
+
+// callerToken is the token of the volunteer "caller-<ip>" (dialFrom).
+func callerToken(ip string) string {
+	return tokenFor(auth.Principal{Subject: "caller-" + ip, Role: RoleVolunteer})
+}
+
+// dialFromWith is dialFrom sending token.
+func dialFromWith(t testing.TB, addr, ip, token string) *grpc.ClientConn {
+	t.Helper()
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
 	conn, err := grpc.NewClient("passthrough:///"+addr,
 		grpc.WithContextDialer(func(ctx context.Context, a string) (net.Conn, error) { return d.DialContext(ctx, "tcp", a) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(staticBearer(tokenFor(auth.Principal{Subject: "caller-" + ip, Role: RoleVolunteer}))))
+		grpc.WithPerRPCCredentials(staticBearer(token)))
 	if err != nil {
 		t.Fatal(err)
 	}
