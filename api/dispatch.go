@@ -121,7 +121,7 @@ func (s *dispatchServer) RecordArrival(ctx context.Context, req *gridwatchv1.Rec
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	inc, err := s.disp.MarkArrived(ctx, id, responder, RoleFrom(ctx).String(), at)
+	inc, err := s.disp.MarkArrived(ctx, id, responder, actor(ctx), at)
 	return s.reply(ctx, inc, err)
 }
 
