@@ -15,10 +15,12 @@ import (
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
-// Test principals. Until every test authenticates with tokens, test
-// servers run testAuthn right after the real authentication: it puts the
-// principal a test names on the context, so that the real authorizer
-// after it decides on principals with subjects and scopes.
+// Test principals. Test calls authenticate with real tokens (withRole:
+// inScope of the role; none: testOperator). The authorisation matrix also
+// calls as principals no token could carry (a dispatcher of no unit, say):
+// test servers run testAuthn right after the real authentication, which
+// puts the principal a call names (asPrincipal) on the context for the
+// real authorizer after it.
 
 // testPrincipalKey is the metadata key of a test's principal, as JSON.
 const testPrincipalKey = "x-test-principal"

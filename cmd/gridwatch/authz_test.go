@@ -4,18 +4,12 @@ import (
 	"context"
 	"testing"
 
-	"google.golang.org/grpc"
-
-	"github.com/gridwatch/gridwatch/api"
-	"github.com/gridwatch/gridwatch/auth"
 	"github.com/gridwatch/gridwatch/grid"
 )
 
-// The CLI tests' server authenticates as gridwatchd does (the role the CLI
-// sends, --role), and then scopedPrincipal gives the principal the scope
-// of the test area, which the real authorizer after it decides on: a
-// dispatcher, station chief or officer of the test area, until tokens
-// carry scopes.
+// The CLI tests' server authenticates and authorises as gridwatchd does;
+// the tests' tokens (issueFor) give dispatchers and station chiefs the
+// station hp-st and officers its community grid hp-c, the test area.
 
 // testScopeUnits is the unit hierarchy of the test area.
 const testScopeUnits = `id,type,name,parent
@@ -39,45 +33,4 @@ func importTestScope(t *testing.T, svc *grid.Service) {
 	if _, err := svc.ImportGrids(ctx, grid.GridImport{Kind: grid.Community, GeoJSON: []byte(testScopeGrid)}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// scopedPrincipal gives the authenticated principal the test area's scope.
-func scopedPrincipal(ctx context.Context) context.Context {
-	p, ok := auth.FromContext(ctx)
-	if !ok {
-		return ctx
-	}
-	switch p.Role {
-	case auth.RoleOfficer:
-		p.Grids = []string{"hp-c"}
-	case auth.RoleStationChief, auth.RoleDispatcher:
-		p.Units = []string{"hp-st"}
-	}
-	if p.Subject == "" {
-		p.Subject = p.Role.String()
-	}
-	return auth.NewContext(ctx, p)
-}
-
-// scopedStream is a server stream whose context scopedPrincipal replaced.
-type scopedStream struct {
-	grpc.ServerStream
-	ctx context.Context
-}
-
-func (s scopedStream) Context() context.Context { return s.ctx }
-
-// testInterceptors returns api.Interceptors(cfg) with scopedPrincipal run
-// right after the first, the authentication.
-func testInterceptors(cfg api.Config) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
-	unary, stream := api.Interceptors(cfg)
-	u := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		return h(scopedPrincipal(ctx), req)
-	}
-	s := func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		return h(srv, scopedStream{ServerStream: ss, ctx: scopedPrincipal(ss.Context())})
-	}
-	unary = append(unary[:1:1], append([]grpc.UnaryServerInterceptor{u}, unary[1:]...)...)
-	stream = append(stream[:1:1], append([]grpc.StreamServerInterceptor{s}, stream[1:]...)...)
-	return unary, stream
 }

@@ -61,7 +61,7 @@ func startConfigured(t *testing.T, scfg server.Config, a api.Authentication) (st
 	cfg := api.Config{Grid: svc, Dispatch: disp, Events: events, Arrivals: disp, Auth: a,
 		Audit: audit.NewRecorder(memory.NewAudit(), nil)}
 	importTestScope(t, svc)
-	unary, stream := testInterceptors(cfg)
+	unary, stream := api.Interceptors(cfg)
 	srv, err := server.New(scfg, log, server.Registrar{
 		Register: func(s *grpc.Server) { api.Register(s, svc, pres, cfg) },
 		Gateway:  api.RegisterGateway,

@@ -44,13 +44,16 @@ func tokenFor(t testing.TB, role string) string {
 	return issueFor(r)
 }
 
-// issueFor returns a token of testKeys, valid for a day, for a dispatcher
-// or station chief of unit sy, or for a caller "test-<role>" without
-// scope.
+// issueFor returns a token of testKeys, valid for a day, for the caller
+// "test-<role>" in the test area: a dispatcher or station chief of the
+// station hp-st, an officer of its grid hp-c (importTestScope).
 func issueFor(r auth.Role) string {
 	p := auth.Principal{Subject: "test-" + r.String(), Role: r}
-	if r == auth.RoleDispatcher || r == auth.RoleStationChief {
-		p.Units = []string{"sy"}
+	switch r {
+	case auth.RoleDispatcher, auth.RoleStationChief:
+		p.Units = []string{"hp-st"}
+	case auth.RoleOfficer:
+		p.Grids = []string{"hp-c"}
 	}
 	tok, _, err := testKeys().Issue(p, time.Now(), 24*time.Hour)
 	if err != nil {
