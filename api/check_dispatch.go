@@ -3,17 +3,10 @@ package api
 import (
 	"time"
 
-	"strings"
-
-	"github.com/uber/h3-go/v4"
-
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/geo"
 )
-
-// maxWatchCells caps the cells of a WatchIncidents filter.
-const maxWatchCells = 1000
 
 // checkCreateIncidentRequest returns the incident to create, its position
 // converted to WGS-84. An output-only field set in the incident is
@@ -113,18 +106,11 @@ func checkRecordArrivalRequest(req *gridwatchv1.RecordArrivalRequest) (id, respo
 
 // checkWatchIncidentsRequest returns the cells to filter on, nil for all.
 func checkWatchIncidentsRequest(req *gridwatchv1.WatchIncidentsRequest) (watchArea, error) {
-	if len(req.GetCells()) > maxWatchCells {
-		return watchArea{}, invalidf("cells", "more than %d cells", maxWatchCells)
+	cells, err := checkCells("cells", req.GetCells())
+	if err != nil {
+		return watchArea{}, err
 	}
-	var a watchArea
-	for i, s := range req.GetCells() {
-		c := h3.CellFromString(strings.TrimSpace(s))
-		if !c.IsValid() || c.Resolution() > dispatch.CellResolution {
-			return watchArea{}, invalidf(indexField("cells", i), "%s is not an H3 cell of resolution 0 to %d",
-				clip(s), dispatch.CellResolution)
-		}
-		a.cells = append(a.cells, c)
-	}
+	a := watchArea{cells: dispatch.IncidentQuery{Cells: cells}.Filter()}
 	grids, err := checkWatchGrids(req.GetGrids())
 	if err != nil {
 		return watchArea{}, err

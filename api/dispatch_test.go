@@ -124,7 +124,8 @@ func TestInCells(t *testing.T) {
 		{"elsewhere", []h3.Cell{other}, false},
 	}
 	for _, tc := range cases {
-		if got := inCells(c, tc.cells); got != tc.want {
+		a := watchArea{cells: dispatch.IncidentQuery{Cells: tc.cells}.Filter()}
+		if got := a.inCells(c); got != tc.want {
 			t.Errorf("%s: got %v", tc.name, got)
 		}
 	}

@@ -2,10 +2,8 @@ package api
 
 import (
 	"context"
-	"slices"
 	"time"
 
-	"github.com/uber/h3-go/v4"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -86,18 +84,6 @@ func (w *watchScope) holds(ctx context.Context, inc *gridwatchv1.Incident) (bool
 	}
 	w.seen[inc.GetName()] = ok
 	return ok, nil
-}
-
-// inCells reports whether c lies in one of cells; every cell when cells is
-// empty.
-func inCells(c h3.Cell, cells []h3.Cell) bool {
-	if len(cells) == 0 {
-		return true
-	}
-	return slices.ContainsFunc(cells, func(f h3.Cell) bool {
-		p, err := c.Parent(f.Resolution())
-		return err == nil && p == f
-	})
 }
 
 // pump sends w's events until the client goes away or the broadcaster

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/grid"
 )
@@ -16,21 +17,21 @@ const maxWatchGrids = 100
 // watchArea is the area a WatchIncidents stream asked for: the union of
 // its cells and its grids; with neither, everywhere.
 type watchArea struct {
-	cells []h3.Cell
+	cells dispatch.Filter // of the cells only, as ListIncidents matches them
 	grids map[gridKey]bool
 }
 
 // everywhere reports whether the area has no bounds.
-func (a watchArea) everywhere() bool { return len(a.cells) == 0 && len(a.grids) == 0 }
+func (a watchArea) everywhere() bool { return !a.cells.FiltersCells() && len(a.grids) == 0 }
 
-// inCells reports whether c is inside one of the area's cells; the
-// broadcaster's filter, which must not wait on the store. With grids in
-// the area it lets everything by for holds to decide.
+// inCells reports whether c is inside one of the area's cells (itself or
+// a descendant); the broadcaster's filter, which must not wait on the
+// store. With grids in the area it lets everything by for holds to decide.
 func (a watchArea) inCells(c h3.Cell) bool {
 	if a.everywhere() || len(a.grids) > 0 {
 		return true
 	}
-	return inCells(c, a.cells)
+	return a.cells.MatchesCell(c)
 }
 
 // areaFilter decides, on the stream's own goroutine, whether an incident
@@ -43,7 +44,7 @@ type areaFilter struct {
 
 // holds reports whether inc is in the area.
 func (f *areaFilter) holds(ctx context.Context, inc *gridwatchv1.Incident) (bool, error) {
-	if f.area.everywhere() || len(f.area.cells) > 0 && inCells(h3.CellFromString(inc.GetCell()), f.area.cells) {
+	if f.area.everywhere() || f.area.cells.FiltersCells() && f.area.cells.MatchesCell(h3.CellFromString(inc.GetCell())) {
 		return true, nil
 	}
 	if len(f.area.grids) == 0 {
