@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/uber/h3-go/v4"
+
 	"github.com/gridwatch/gridwatch/auth"
 	"github.com/gridwatch/gridwatch/dispatch"
 	"github.com/gridwatch/gridwatch/geo"
@@ -53,9 +55,10 @@ type lookups struct {
 	grids *grid.Service
 
 	mu      sync.Mutex
-	read    time.Time          // when the caches were last emptied
-	units   map[gridKey]unitOf // grid → its unit, as read
-	parents map[string]unitOf  // unit id → its parent, as read
+	read    time.Time             // when the caches were last emptied
+	units   map[gridKey]unitOf    // grid → its unit, as read
+	parents map[string]unitOf     // unit id → its parent, as read
+	points  map[h3.Cell][2]string // finest locate cell → its police and community grids
 }
 
 // unitOf is a grid's unit or a unit's parent as read, or that the grid
@@ -84,11 +87,44 @@ func newLookups(grids *grid.Service) *lookups {
 func cached[K comparable](l *lookups, m func(*lookups) map[K]unitOf, key K) (unitOf, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.units == nil || time.Since(l.read) >= scopeCacheTTL || len(l.units)+len(l.parents) >= maxLookups {
-		l.units, l.parents, l.read = map[gridKey]unitOf{}, map[string]unitOf{}, time.Now()
-	}
+	l.freshLocked()
 	u, ok := m(l)[key]
 	return u, ok
+}
+
+// freshLocked empties the caches once they are stale or full; l.mu is
+// held.
+func (l *lookups) freshLocked() {
+	if l.units == nil || time.Since(l.read) >= scopeCacheTTL || len(l.units)+len(l.parents)+len(l.points) >= maxLookups {
+		l.units, l.parents, l.points, l.read = map[gridKey]unitOf{}, map[string]unitOf{}, map[h3.Cell][2]string{}, time.Now()
+	}
+}
+
+// gridsAt returns the police and community grids covering p, remembered
+// per finest cell grid.LocateCells gives (grids are made of coarser
+// cells, so every point of one has the same answer): on Redis a lookup is
+// a round trip, and searches and incidents come back to the same places.
+func (l *lookups) gridsAt(ctx context.Context, p geo.LatLng) (police, community string, err error) {
+	cells, err := grid.LocateCells(p)
+	if err != nil {
+		return "", "", err
+	}
+	l.mu.Lock()
+	l.freshLocked()
+	g, ok := l.points[cells[0]]
+	l.mu.Unlock()
+	if ok {
+		return g[0], g[1], nil
+	}
+	if police, community, err = l.grids.GridIDs(ctx, p); err != nil {
+		return "", "", err
+	}
+	l.mu.Lock()
+	if l.points != nil {
+		l.points[cells[0]] = [2]string{police, community}
+	}
+	l.mu.Unlock()
+	return police, community, nil
 }
 
 // store remembers u as key's in m.
@@ -224,7 +260,7 @@ func (s *scope) point(ctx context.Context, p geo.LatLng) (bool, error) {
 	if s.look == nil {
 		return false, errNoLookups
 	}
-	police, community, err := s.look.grids.GridIDs(ctx, p)
+	police, community, err := s.look.gridsAt(ctx, p)
 	if err != nil {
 		return false, fmt.Errorf("authorising: %w", err)
 	}
