@@ -110,6 +110,7 @@ func TestParseConfig(t *testing.T) {
 		{"zero streams per connection", []string{"-max-concurrent-streams", "0"}, nil, nil, true},
 		{"zero keepalive", []string{"-keepalive-min-time", "0s"}, nil, nil, true},
 		{"zero redis timeout", []string{"-redis-op-timeout", "0s"}, nil, nil, true},
+		{"redis op timeout within the bus's block", []string{"-redis-op-timeout", "500ms"}, nil, nil, true},
 		{"import over the message cap", []string{"-max-import-bytes", "100000000"}, nil, nil, true},
 	}
 	for _, tt := range tests {

@@ -122,5 +122,8 @@ func (c *config) checkLimits() error {
 	if r := c.RedisTimeouts; r.Dial <= 0 || r.Read <= 0 || r.Write <= 0 || r.Op <= 0 {
 		return fmt.Errorf("-redis-{dial,read,write,op}-timeout: want > 0")
 	}
+	if op := c.RedisTimeouts.Op; op <= redisstore.DefaultEventsBlock {
+		return fmt.Errorf("-redis-op-timeout %v: want more than the event bus's XREAD BLOCK of %v", op, redisstore.DefaultEventsBlock)
+	}
 	return nil
 }

@@ -64,8 +64,12 @@ func NewClient(url string, t Timeouts) (*goredis.Client, error) {
 
 // NewEventsClient is NewClient for the event bus (Events): its commands
 // are never retried, since a retried XADD whose reply was lost would
-// append the entry twice.
+// append the entry twice. t.Op must exceed DefaultEventsBlock, the bus's
+// XREAD BLOCK, or every idle read would be cut short.
 func NewEventsClient(url string, t Timeouts) (*goredis.Client, error) {
+	if op := t.withDefaults().Op; op <= DefaultEventsBlock {
+		return nil, fmt.Errorf("redis operation timeout %v: want more than the event bus's XREAD BLOCK of %v", op, DefaultEventsBlock)
+	}
 	return newClient(url, t, true)
 }
 

@@ -178,4 +178,12 @@ func TestTimeoutsValidate(t *testing.T) {
 	if _, err := redisstore.NewClient("http://x", redisstore.Timeouts{}); err == nil {
 		t.Error("bad URL: got no error")
 	}
+	if _, err := redisstore.NewEventsClient("redis://127.0.0.1:1/0", redisstore.Timeouts{Op: redisstore.DefaultEventsBlock}); err == nil {
+		t.Error("an events client whose Op is the XREAD block: got no error")
+	}
+	c, err := redisstore.NewEventsClient("redis://127.0.0.1:1/0", redisstore.Timeouts{})
+	if err != nil || c.Options().MaxRetries != 0 { // go-redis reads -1 as none and stores 0
+		t.Errorf("events client with default timeouts: %v, retries %v; want no error and no retries", err, c.Options().MaxRetries)
+	}
+	_ = c.Close()
 }
