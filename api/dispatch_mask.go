@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 
 	"google.golang.org/protobuf/proto"
 
@@ -22,10 +23,10 @@ func forCaller(ctx context.Context, inc *gridwatchv1.Incident) *gridwatchv1.Inci
 	}
 	self := resourceName(responders, p.Subject)
 	m := proto.CloneOf(inc)
-	m.Offers = keepOnly(m.GetOffers(), func(o *gridwatchv1.Offer) bool { return o.GetResponder() == self })
-	m.Assignments = keepOnly(m.GetAssignments(), func(a *gridwatchv1.Assignment) bool { return a.GetResponder() == self })
-	m.Timeline = keepOnly(m.GetTimeline(), func(e *gridwatchv1.IncidentEvent) bool {
-		return e.GetResponder() == "" || e.GetResponder() == self
+	m.Offers = slices.DeleteFunc(m.Offers, func(o *gridwatchv1.Offer) bool { return o.GetResponder() != self })
+	m.Assignments = slices.DeleteFunc(m.Assignments, func(a *gridwatchv1.Assignment) bool { return a.GetResponder() != self })
+	m.Timeline = slices.DeleteFunc(m.Timeline, func(e *gridwatchv1.IncidentEvent) bool {
+		return e.GetResponder() != "" && e.GetResponder() != self
 	})
 	for _, sl := range m.GetSlots() {
 		if sl.GetAssignee() != self {
@@ -33,15 +34,4 @@ func forCaller(ctx context.Context, inc *gridwatchv1.Incident) *gridwatchv1.Inci
 		}
 	}
 	return m
-}
-
-// keepOnly returns the elements of xs for which ok holds, in order.
-func keepOnly[T any](xs []T, ok func(T) bool) []T {
-	out := xs[:0:0]
-	for _, x := range xs {
-		if ok(x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
