@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"google.golang.org/grpc/metadata"
+
+	"github.com/gridwatch/gridwatch/auth"
 )
 
 // The caller's credentials: the --token, sent as "authorization: Bearer
@@ -21,17 +23,23 @@ const (
 		"ignored otherwise: dispatcher (sees precise positions), station_chief, officer, volunteer or admin (env GRIDWATCH_ROLE)"
 )
 
-// roleNames are the roles a --role may name.
-var roleNames = []string{"dispatcher", "station_chief", "officer", "volunteer", "admin"}
-
-// checkRole rejects a --role the server would not recognise.
+// checkRole rejects a --role the server would not recognise, or not as
+// spelled (auth.ParseRole is lenient).
 func checkRole(role string) error {
-	for _, r := range roleNames {
-		if role == r {
-			return nil
-		}
+	if r, ok := auth.ParseRole(role); ok && r.String() == role {
+		return nil
 	}
-	return fmt.Errorf("--role %q: want %s", role, strings.Join(roleNames, ", "))
+	return fmt.Errorf("--role %q: want %s", role, roleList())
+}
+
+// roleList names every role, most privileged first.
+func roleList() string {
+	roles := auth.Roles()
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[len(roles)-1-i] = r.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 // withCredentials adds the --token, if any, and the --role to the outgoing

@@ -67,7 +67,7 @@ func (a *app) tokenIssueCmd(getenv func(string) string) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, ok := auth.ParseRole(role)
 			if !ok {
-				return fmt.Errorf("--role %q: want admin, dispatcher, station_chief, officer or volunteer", role)
+				return fmt.Errorf("--role %q: want %s", role, roleList())
 			}
 			ring, err := keys.ring()
 			if err != nil {
