@@ -44,7 +44,13 @@ func (a *Audit) Append(ctx context.Context, r audit.Record) (audit.Record, error
 	return copyRecord(r), nil
 }
 
-// List walks back from the query's upper bound.
+// auditScanLimit is the most records one List reads, as the Redis engine
+// bounds its own: the walk holds the read lock that Append waits on.
+const auditScanLimit = 10_000
+
+// List walks back from the query's upper bound, reading at most
+// auditScanLimit records; a page has a next token only if a match is
+// left (or the scan stopped short).
 func (a *Audit) List(ctx context.Context, q audit.Query) (audit.Page, error) {
 	if err := ctx.Err(); err != nil {
 		return audit.Page{}, err
@@ -57,14 +63,21 @@ func (a *Audit) List(ctx context.Context, q audit.Query) (audit.Page, error) {
 	}
 	lo := q.Lower()
 	var p audit.Page
+	scanned := 0
 	for i := end - 1; i >= 0 && a.recs[i].ID.Compare(lo) >= 0; i-- {
-		if len(p.Records) == q.Limit {
+		if scanned == auditScanLimit { // a short page; go on below the last read
+			p.Next = a.recs[i+1].ID
+			break
+		}
+		scanned++
+		if !q.Match(a.recs[i]) {
+			continue
+		}
+		if len(p.Records) == q.Limit { // another match: there is a next page
 			p.Next = p.Records[len(p.Records)-1].ID
 			break
 		}
-		if q.Match(a.recs[i]) {
-			p.Records = append(p.Records, copyRecord(a.recs[i]))
-		}
+		p.Records = append(p.Records, copyRecord(a.recs[i]))
 	}
 	return p, nil
 }
