@@ -199,16 +199,21 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// publish hands a change's events to the sink: all at once to a
-// ChangeSink, else one by one.
+// publish hands a change's events to the service's sink.
 func (s *Service) publish(ctx context.Context, inc *Incident, events []Event) {
-	if cs, ok := s.sink.(ChangeSink); ok {
+	PublishTo(ctx, s.sink, inc, events)
+}
+
+// PublishTo hands a change's events to sink: all at once to a ChangeSink
+// (nothing if there are none), else one by one.
+func PublishTo(ctx context.Context, sink EventSink, inc *Incident, events []Event) {
+	if cs, ok := sink.(ChangeSink); ok {
 		if len(events) > 0 {
 			cs.PublishChange(ctx, inc, events)
 		}
 		return
 	}
 	for _, ev := range events {
-		s.sink.Publish(ctx, inc, ev)
+		sink.Publish(ctx, inc, ev)
 	}
 }

@@ -61,11 +61,11 @@ func parseListMember(m string) (dispatch.Cursor, h3.Cell, error) {
 	if cell == "" {
 		return c, 0, nil
 	}
-	n, err := strconv.ParseUint(cell, 16, 64)
+	n, err := parseCell(cell)
 	if err != nil {
 		return dispatch.Cursor{}, 0, fmt.Errorf("redis: listing index member %q: %w", m, err)
 	}
-	return c, h3.Cell(n), nil
+	return c, n, nil
 }
 
 // ListIncidents implements dispatch.Store. It walks the listing index in

@@ -83,13 +83,7 @@ func (e *Events) deliver(ctx context.Context, local dispatch.EventSink, m goredi
 		e.log.WarnContext(ctx, "dispatch event bus: unreadable entry skipped", "id", m.ID, "err", err)
 		return
 	}
-	if cs, ok := local.(dispatch.ChangeSink); ok {
-		cs.PublishChange(ctx, &inc, events)
-		return
-	}
-	for _, ev := range events {
-		local.Publish(ctx, &inc, ev)
-	}
+	dispatch.PublishTo(ctx, local, &inc, events)
 }
 
 // resumed logs the end of an outage, and whether the entry last read was
