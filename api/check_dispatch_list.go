@@ -13,11 +13,31 @@ import (
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 )
 
-// checkListIncidentsRequest returns the query of a ListIncidents request
-// and the filter its page tokens are bound to. page_size 0 means
-// dispatch.DefaultPageSize; larger sizes than dispatch.MaxPageSize are cut
-// to it. A token of another filter is invalid.
-func checkListIncidentsRequest(req *gridwatchv1.ListIncidentsRequest) (dispatch.IncidentQuery, string, error) {
+// checkListIncidentsRequest returns the query of a ListIncidents request,
+// its area when it names grids (everywhere otherwise: the query's cells
+// do the filtering), and the filter its page tokens are bound to.
+func checkListIncidentsRequest(req *gridwatchv1.ListIncidentsRequest) (dispatch.IncidentQuery, watchArea, string, error) {
+	q, filter, err := checkListIncidentsQuery(req)
+	if err != nil {
+		return dispatch.IncidentQuery{}, watchArea{}, "", err
+	}
+	grids, err := checkWatchGrids(req.GetGrids())
+	if err != nil || len(grids) == 0 {
+		return q, watchArea{}, filter, err
+	}
+	// The area is the union of the cells and the grids: the store cannot
+	// filter on it, the handler does.
+	area := watchArea{cells: dispatch.IncidentQuery{Cells: q.Cells}.Filter(), grids: grids}
+	q.Cells = nil
+	return q, area, filter, nil
+}
+
+// checkListIncidentsQuery returns the query of a ListIncidents request
+// with its states and cells, and the filter its page tokens are bound to.
+// page_size 0 means dispatch.DefaultPageSize; larger sizes than
+// dispatch.MaxPageSize are cut to it. A token of another filter is
+// invalid.
+func checkListIncidentsQuery(req *gridwatchv1.ListIncidentsRequest) (dispatch.IncidentQuery, string, error) {
 	size, err := checkPageSize(req.GetPageSize(), dispatch.DefaultPageSize, dispatch.MaxPageSize)
 	if err != nil {
 		return dispatch.IncidentQuery{}, "", err
@@ -36,7 +56,7 @@ func checkListIncidentsRequest(req *gridwatchv1.ListIncidentsRequest) (dispatch.
 	if q.Cells, err = checkCells("cells", req.GetCells()); err != nil {
 		return dispatch.IncidentQuery{}, "", err
 	}
-	filter := incidentsFilter(q)
+	filter := incidentsFilter(q, req.GetGrids())
 	if req.GetPageToken() == "" {
 		return q, filter, nil
 	}
@@ -74,8 +94,8 @@ func checkCells(field string, cells []string) ([]h3.Cell, error) {
 // collection and a digest of the sorted, deduplicated states and cells,
 // so that a token stays short whatever the filter and is refused with
 // another filter. The order of the request's lists does not matter.
-func incidentsFilter(q dispatch.IncidentQuery) string {
-	if len(q.States) == 0 && len(q.Cells) == 0 {
+func incidentsFilter(q dispatch.IncidentQuery, grids []string) string {
+	if len(q.States) == 0 && len(q.Cells) == 0 && len(grids) == 0 {
 		return incidents
 	}
 	states := slices.Compact(slices.Sorted(slices.Values(q.States)))
@@ -87,6 +107,10 @@ func incidentsFilter(q dispatch.IncidentQuery) string {
 	b.WriteString(";")
 	for _, c := range cells {
 		b.WriteString(c.String() + ",")
+	}
+	b.WriteString(";")
+	for _, g := range slices.Compact(slices.Sorted(slices.Values(grids))) {
+		b.WriteString(g + ",")
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return incidents + "?" + hex.EncodeToString(sum[:12])

@@ -2,11 +2,13 @@ package api
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/gridwatch/gridwatch/dispatch"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
@@ -96,4 +98,59 @@ func atPoint(p *gridwatchv1.LatLng) *gridwatchv1.CreateIncidentRequest {
 	req := newIncident("")
 	req.Incident.Position = p
 	return req
+}
+
+// TestListIncidentsArea: a listing of grids, cells or both holds the
+// incidents inside their union and no other, and pages through them.
+func TestListIncidentsArea(t *testing.T) {
+	e := newDispatchEnv(t, dispatch.Policy{})
+	e.mustImportGrids(t, gridwatchv1.GridKind_GRID_KIND_POLICE, threeGrids)
+	ctx := withRole(t.Context(), "dispatcher")
+	a1 := e.mustCreate(t, atPoint(&gridwatchv1.LatLng{Latitude: 41.8025, Longitude: 123.4025}))
+	b := e.mustCreate(t, atPoint(&gridwatchv1.LatLng{Latitude: 41.8025, Longitude: 123.4225}))
+	a2 := e.mustCreate(t, atPoint(&gridwatchv1.LatLng{Latitude: 41.8020, Longitude: 123.4020}))
+	out := e.mustCreate(t, atPoint(&gridwatchv1.LatLng{Latitude: 41.78, Longitude: 123.38}))
+	tests := []struct {
+		name  string
+		req   *gridwatchv1.ListIncidentsRequest
+		names []string // newest first
+	}{
+		{"everywhere", &gridwatchv1.ListIncidentsRequest{}, []string{out.GetName(), a2.GetName(), b.GetName(), a1.GetName()}},
+		{"grid a", &gridwatchv1.ListIncidentsRequest{Grids: []string{"policeGrids/a"}}, []string{a2.GetName(), a1.GetName()}},
+		{"grid a or b's cell", &gridwatchv1.ListIncidentsRequest{Grids: []string{"policeGrids/a"}, Cells: []string{b.GetCell()}},
+			[]string{a2.GetName(), b.GetName(), a1.GetName()}},
+		{"grid a, a page at a time", &gridwatchv1.ListIncidentsRequest{Grids: []string{"policeGrids/a"}, PageSize: 1},
+			[]string{a2.GetName(), a1.GetName()}},
+		{"grid c", &gridwatchv1.ListIncidentsRequest{Grids: []string{"policeGrids/c"}}, nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		req := tt.req
+		for range 10 {
+			resp, err := e.dispatch.ListIncidents(ctx, req)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			for _, inc := range resp.GetIncidents() {
+				got = append(got, inc.GetName())
+			}
+			if resp.GetNextPageToken() == "" {
+				break
+			}
+			req = proto.CloneOf(req)
+			req.PageToken = resp.GetNextPageToken()
+		}
+		if !slices.Equal(got, tt.names) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.names)
+		}
+	}
+	first, err := e.dispatch.ListIncidents(ctx, &gridwatchv1.ListIncidentsRequest{Grids: []string{"policeGrids/a"}, PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.dispatch.ListIncidents(ctx, &gridwatchv1.ListIncidentsRequest{Grids: []string{"policeGrids/b"}, PageSize: 1,
+		PageToken: first.GetNextPageToken()})
+	if status.Code(err) != codes.InvalidArgument {
+		t.Errorf("a token of grid a used for grid b: %v, want InvalidArgument", err)
+	}
 }

@@ -21,7 +21,7 @@ func (a *app) listIncidentsCmd() *cobra.Command {
 	var all bool
 	req := &gridwatchv1.ListIncidentsRequest{}
 	c := &cobra.Command{
-		Use:   "list [--state STATE]... [--cell HEX]... [--page-size N] [--all]",
+		Use:   "list [--state STATE]... [--cell HEX]... [--grid NAME]... [--page-size N] [--all]",
 		Short: "List incidents, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,8 +52,10 @@ func (a *app) listIncidentsCmd() *cobra.Command {
 	f.StringSliceVar(&states, "state", nil, "only incidents in this state (repeat or comma-separate): "+
 		"new, dispatching, assigned, on_scene, resolved, closed, cancelled, or active (dispatching, assigned, on_scene)")
 	f.StringSliceVar(&req.Cells, "cell", nil, "only incidents inside this H3 cell, hex, resolution 0 to 9 (repeat or comma-separate)")
+	f.StringSliceVar(&req.Grids, "grid", nil, "only incidents inside this grid, policeGrids/ID or communityGrids/ID "+
+		"(repeat or comma-separate; with --cell, inside either)")
 	f.Int32Var(&req.PageSize, "page-size", 0, "incidents per page, at most 500 (default: the server's, 50)")
-	f.StringVar(&req.PageToken, "page-token", "", "continue from a previous page (same --state and --cell)")
+	f.StringVar(&req.PageToken, "page-token", "", "continue from a previous page (same --state, --cell and --grid)")
 	f.BoolVar(&all, "all", false, "page through every incident instead of printing one page")
 	return c
 }

@@ -65,8 +65,10 @@ function remember(inc) {
 async function loadList() {
   const query = { pageSize: 100 };
   if (state.activeOnly) query.states = ACTIVE.concat("INCIDENT_STATE_NEW");
-  const cells = watch.cells.filter((x) => !x.includes("/")); // the list has no grid filter
+  const cells = watch.cells.filter((x) => !x.includes("/"));
+  const grids = watch.cells.filter((x) => x.includes("/")); // grid names
   if (cells.length) query.cells = cells;
+  if (grids.length) query.grids = grids;
   const note = byId("list-note");
   try {
     const resp = await call("list", "", { query });

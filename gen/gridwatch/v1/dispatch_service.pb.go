@@ -1152,9 +1152,13 @@ type ListIncidentsRequest struct {
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Only incidents in one of these states; empty means every state.
 	States []IncidentState `protobuf:"varint,3,rep,packed,name=states,proto3,enum=gridwatch.v1.IncidentState" json:"states,omitempty"`
-	// H3 cells (hex, any resolution up to 9); only incidents inside one of
-	// them are listed. Empty lists every incident.
-	Cells         []string `protobuf:"bytes,4,rep,name=cells,proto3" json:"cells,omitempty"`
+	// H3 cells (hex, any resolution up to 9) and grids, "policeGrids/{grid}"
+	// or "communityGrids/{grid}" (at most 100): only incidents inside one of
+	// them are listed, the area being their union as in WatchIncidents.
+	// Both empty lists every incident.
+	Cells []string `protobuf:"bytes,4,rep,name=cells,proto3" json:"cells,omitempty"`
+	// See cells.
+	Grids         []string `protobuf:"bytes,5,rep,name=grids,proto3" json:"grids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1213,6 +1217,13 @@ func (x *ListIncidentsRequest) GetStates() []IncidentState {
 func (x *ListIncidentsRequest) GetCells() []string {
 	if x != nil {
 		return x.Cells
+	}
+	return nil
+}
+
+func (x *ListIncidentsRequest) GetGrids() []string {
+	if x != nil {
+		return x.Grids
 	}
 	return nil
 }
@@ -2155,13 +2166,14 @@ const file_gridwatch_v1_dispatch_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12!\n" +
 	"\fcaller_phone\x18\x04 \x01(\tR\vcallerPhone\"(\n" +
 	"\x12GetIncidentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x9d\x01\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"\xb3\x01\n" +
 	"\x14ListIncidentsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x123\n" +
 	"\x06states\x18\x03 \x03(\x0e2\x1b.gridwatch.v1.IncidentStateR\x06states\x12\x14\n" +
-	"\x05cells\x18\x04 \x03(\tR\x05cells\"u\n" +
+	"\x05cells\x18\x04 \x03(\tR\x05cells\x12\x14\n" +
+	"\x05grids\x18\x05 \x03(\tR\x05grids\"u\n" +
 	"\x15ListIncidentsResponse\x124\n" +
 	"\tincidents\x18\x01 \x03(\v2\x16.gridwatch.v1.IncidentR\tincidents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"C\n" +
