@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridwatch/gridwatch/audit"
 	"github.com/gridwatch/gridwatch/auth"
+	"github.com/gridwatch/gridwatch/geo"
 	"github.com/uber/h3-go/v4"
 )
 
@@ -161,5 +162,13 @@ type auditNoteKey struct{}
 func noteAuditCell(ctx context.Context, c h3.Cell) {
 	if n, ok := ctx.Value(auditNoteKey{}).(*auditNote); ok {
 		n.target.cell = c
+	}
+}
+
+// noteAuditPoint is noteAuditCell with the cell of p, found only if the
+// call is audited.
+func noteAuditPoint(ctx context.Context, p geo.LatLng) {
+	if n, ok := ctx.Value(auditNoteKey{}).(*auditNote); ok {
+		n.target.cell = cellOf(p.Lat, p.Lng)
 	}
 }

@@ -144,14 +144,9 @@ var auditRules = map[string]auditRule{
 	})),
 	gridwatchv1.PresenceService_ReportLocations_FullMethodName:      exemptRule,
 	gridwatchv1.PresenceService_BatchReportLocations_FullMethodName: exemptRule,
-	gridwatchv1.PresenceService_FindResponders_FullMethodName: {kind: auditPositions,
-		target: on(func(r *gridwatchv1.FindRespondersRequest) auditTarget {
-			q, err := checkFindRespondersRequest(r)
-			if err != nil {
-				return auditTarget{}
-			}
-			return auditTarget{cell: cellOf(q.Point.Lat, q.Point.Lng)}
-		})},
+	// The handler notes the point's cell (noteAuditCell): it has the
+	// checked query, in WGS-84.
+	gridwatchv1.PresenceService_FindResponders_FullMethodName: {kind: auditPositions},
 	gridwatchv1.PresenceService_GetOwnGridTime_FullMethodName: readRule,
 
 	gridwatchv1.DispatchService_CreateIncident_FullMethodName: mutation(on(func(r *gridwatchv1.CreateIncidentRequest) auditTarget {

@@ -100,6 +100,7 @@ func (s *presenceServer) FindResponders(ctx context.Context, req *gridwatchv1.Fi
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
+	noteAuditPoint(ctx, q.Point)
 	return circlesToProto(cs, RoleFrom(ctx)), nil
 }
 
