@@ -2,10 +2,7 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -48,11 +45,12 @@ func (s *auditServer) ListAuditRecords(ctx context.Context, req *gridwatchv1.Lis
 // checkListAuditRecordsRequest returns the query of req and the filter its
 // page tokens are bound to.
 func checkListAuditRecordsRequest(req *gridwatchv1.ListAuditRecordsRequest) (audit.Query, string, error) {
-	n, err := checkPageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
+	filter := auditFilter(req)
+	pg, err := checkPage(filter, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return audit.Query{}, "", err
 	}
-	q := audit.Query{Actor: req.GetActor(), Action: req.GetAction(), Object: req.GetObject(), Limit: n}
+	q := audit.Query{Actor: req.GetActor(), Action: req.GetAction(), Object: req.GetObject(), Limit: pg.size}
 	for _, f := range []struct {
 		name, v string
 		max     int
@@ -71,13 +69,8 @@ func checkListAuditRecordsRequest(req *gridwatchv1.ListAuditRecordsRequest) (aud
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
 		return audit.Query{}, "", invalid("end_time", "not after start_time")
 	}
-	filter := auditFilter(req)
-	if tok := req.GetPageToken(); tok != "" {
-		after, err := decodePageToken(filter, tok)
-		if err != nil {
-			return audit.Query{}, "", err
-		}
-		if q.After, err = audit.ParseID(after); err != nil {
+	if pg.after != "" {
+		if q.After, err = audit.ParseID(pg.after); err != nil {
 			return audit.Query{}, "", invalid("page_token", "malformed token")
 		}
 	}
@@ -102,10 +95,8 @@ func checkOptionalTime(field string, ts *timestamppb.Timestamp) (time.Time, erro
 // auditFilter is what a page token of req is bound to: the collection and
 // a digest of the filters.
 func auditFilter(req *gridwatchv1.ListAuditRecordsRequest) string {
-	parts := []string{req.GetActor(), req.GetAction(), req.GetObject(), timeKey(req.GetStartTime()),
-		timeKey(req.GetEndTime())}
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return auditRecords + ":" + hex.EncodeToString(sum[:8])
+	return filterDigest(auditRecords, req.GetActor(), req.GetAction(), req.GetObject(), timeKey(req.GetStartTime()),
+		timeKey(req.GetEndTime()))
 }
 
 // timeKey spells ts for a digest; "" if unset.

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,23 +93,15 @@ func checkCells(field string, cells []string) ([]h3.Cell, error) {
 // so that a token stays short whatever the filter and is refused with
 // another filter. The order of the request's lists does not matter.
 func incidentsFilter(q dispatch.IncidentQuery, grids []string) string {
-	if len(q.States) == 0 && len(q.Cells) == 0 && len(grids) == 0 {
-		return incidents
+	var states, cells, gs strings.Builder
+	for _, st := range slices.Compact(slices.Sorted(slices.Values(q.States))) {
+		states.WriteString(strconv.Itoa(int(st)) + ",")
 	}
-	states := slices.Compact(slices.Sorted(slices.Values(q.States)))
-	cells := slices.Compact(slices.Sorted(slices.Values(q.Cells)))
-	var b strings.Builder
-	for _, s := range states {
-		b.WriteString(strconv.Itoa(int(s)) + ",")
+	for _, c := range slices.Compact(slices.Sorted(slices.Values(q.Cells))) {
+		cells.WriteString(c.String() + ",")
 	}
-	b.WriteString(";")
-	for _, c := range cells {
-		b.WriteString(c.String() + ",")
-	}
-	b.WriteString(";")
 	for _, g := range slices.Compact(slices.Sorted(slices.Values(grids))) {
-		b.WriteString(g + ",")
+		gs.WriteString(g + ",")
 	}
-	sum := sha256.Sum256([]byte(b.String()))
-	return incidents + "?" + hex.EncodeToString(sum[:12])
+	return filterDigest(incidents, states.String(), cells.String(), gs.String())
 }

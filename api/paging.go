@@ -1,7 +1,9 @@
 package api
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"sort"
 	"strings"
 )
@@ -48,6 +50,18 @@ func checkPageSize(size int32, def, limit int) (int, error) {
 		return def, nil
 	}
 	return min(int(size), limit), nil
+}
+
+// filterDigest names a listing of collection filtered by parts, for its
+// page tokens: the collection alone when every part is empty, else with a
+// digest of the parts (so that a token stays short whatever the filter,
+// and is refused with another filter).
+func filterDigest(collection string, parts ...string) string {
+	if strings.Join(parts, "") == "" {
+		return collection
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return collection + "?" + hex.EncodeToString(sum[:12])
 }
 
 // encodePageToken returns the opaque token of the page after id.
