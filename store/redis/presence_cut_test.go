@@ -98,3 +98,35 @@ func checkFoundOnce(t *testing.T, st *Presence, want geo.LatLng, all []geo.LatLn
 		}
 	}
 }
+
+// TestStaleMissAfterReturn: an operation that saw the record missing from
+// a shard (its tombstone), while the record then moved back there, must
+// not take the shift off the directory: it looks again and finds it.
+func TestStaleMissAfterReturn(t *testing.T) {
+	ctx := context.Background()
+	sy, dl := geo.LatLng{Lat: 41.7962, Lng: 123.451}, geo.LatLng{Lat: 38.914, Lng: 121.6147}
+	st := NewPresence(Options{Client: redistest.New(t), Prefix: redistest.Prefix(t)})
+	startR(t, st)
+	there := testMove(t, "R", sy, 1)
+	home := cellHex(grid.ShardCell(there.Cell))
+	for i, p := range []geo.LatLng{sy, dl} {
+		if _, err := st.Move(ctx, testMove(t, "R", p, int64(1+i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec, err := st.c.HGet(ctx, st.k.presRecs(home), "R").Result()
+	floor, gone := tombVersion(rec)
+	if err != nil || !gone {
+		t.Fatalf("record at the first shard after leaving it: %q, %v; want its tombstone", rec, err)
+	}
+	if _, err := st.Move(ctx, testMove(t, "R", sy, 3)); err != nil { // back
+		t.Fatal(err)
+	}
+	at, err := st.followMiss(ctx, "R", home, floor) // what an operation that saw the tombstone does
+	if err != nil || at != home {
+		t.Fatalf("followMiss after the return = %q, %v; want %q", at, err, home)
+	}
+	if r, err := st.Get(ctx, "R"); err != nil || !r.HasFix {
+		t.Errorf("Get after the stale miss = %+v, %v; want the responder on shift, at sy", r, err)
+	}
+}

@@ -133,7 +133,9 @@ func (p *Presence) readDir(ctx context.Context, id string) (string, error) {
 // followMiss returns where to look after the record was not at home:
 // the directory's home if it names another, else ErrNotOnShift. A
 // directory naming a shard without the record is left over from an end of
-// shift cut short, and is closed (floor is the shard's tombstone version).
+// shift cut short, and is closed (floor is the shard's tombstone version);
+// unless the close finds the directory settled there at a newer version:
+// the record moved back meanwhile, and the caller looks there again.
 func (p *Presence) followMiss(ctx context.Context, id, missed string, floor int64) (string, error) {
 	at, err := p.readDir(ctx, id)
 	if err != nil || at != missed {
@@ -141,9 +143,12 @@ func (p *Presence) followMiss(ctx context.Context, id, missed string, floor int6
 	}
 	p.homes.Delete(id)
 	if missed != noFix {
-		err := presClose.Run(ctx, p.c, []string{p.k.presDir(id)}, missed, floor, "missing").Err()
+		closed, err := presClose.Run(ctx, p.c, []string{p.k.presDir(id)}, missed, floor, "missing").Int()
 		if err != nil {
 			return "", err
+		}
+		if closed == 0 {
+			return p.readDir(ctx, id)
 		}
 	}
 	return "", presence.ErrNotOnShift
