@@ -14,6 +14,7 @@ const (
 	DefaultShutdownTimeout = 5 * time.Second
 	DefaultMaxRecvMsgBytes = 64 << 20
 	DefaultReadyInterval   = 2 * time.Second
+	DefaultSlowCall        = time.Second
 
 	DefaultMaxConcurrentStreams = 1000
 	DefaultKeepaliveMinTime     = 10 * time.Second
@@ -38,6 +39,9 @@ type Config struct {
 	// ReadyInterval is how often Registrar.Ready is polled to update
 	// grpc.health.v1. Default 2s.
 	ReadyInterval time.Duration
+	// SlowCall is the duration from which a successful unary call is
+	// logged at Warn (faster ones at Debug, failed ones at Info). Default 1s.
+	SlowCall time.Duration
 	// TLS, when its CertFile is set, makes the port speak TLS only.
 	TLS TLSConfig
 
@@ -72,7 +76,8 @@ type Config struct {
 // if a field is negative.
 func (c Config) withDefaults() (Config, error) {
 	if c.MaxDeadline < 0 || c.StreamMaxDeadline < 0 || c.ShutdownTimeout < 0 ||
-		c.MaxRecvMsgBytes < 0 || c.ReadyInterval < 0 || c.KeepaliveMinTime < 0 || c.KeepaliveTime < 0 ||
+		c.MaxRecvMsgBytes < 0 || c.ReadyInterval < 0 || c.SlowCall < 0 ||
+		c.KeepaliveMinTime < 0 || c.KeepaliveTime < 0 ||
 		c.KeepaliveTimeout < 0 || c.MaxConnectionIdle < 0 || c.MaxConnectionAge < 0 || c.MaxConnectionAgeGrace < 0 {
 		return c, errors.New("server config: negative value")
 	}
@@ -88,6 +93,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ReadyInterval == 0 {
 		c.ReadyInterval = DefaultReadyInterval
+	}
+	if c.SlowCall == 0 {
+		c.SlowCall = DefaultSlowCall
 	}
 	return c, nil
 }

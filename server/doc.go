@@ -62,9 +62,12 @@
 // Registrar's interceptors (the API's authentication, per-caller limits
 // and size caps: package api). Logging writes one line per call and never
 // logs request or response messages, which may hold volunteers'
-// coordinates; calls refused with RESOURCE_EXHAUSTED (a caller over its
-// limits) are logged at Debug only and counted in the metrics, so that a
-// hammering caller cannot flood the log.
+// coordinates. The line's level keeps the log readable at a city's call
+// rates: successful unary calls at Debug (Config.SlowCall or slower at
+// Warn), failed ones at Info, server faults at Error, streams at Info when
+// they end. Calls refused with RESOURCE_EXHAUSTED (a caller over its
+// limits), health checks and reflection are logged at Debug only and
+// counted in the metrics, so that a hammering caller cannot flood the log.
 //
 // # Callers' addresses
 //

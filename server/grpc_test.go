@@ -152,48 +152,73 @@ func firstStreamValue(t *testing.T, ctx context.Context, conn *grpc.ClientConn) 
 
 func TestCallLogging(t *testing.T) {
 	const secret = "volunteer at 52.0907,5.1214"
-	e := start(t, Config{}, Registrar{})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	e.conn.Invoke(ctx, probeEcho, wrapperspb.String(secret), &wrapperspb.StringValue{})
-	e.conn.Invoke(ctx, probePanic, &emptypb.Empty{}, &emptypb.Empty{})
-	healthpb.NewHealthClient(e.conn).Check(ctx, &healthpb.HealthCheckRequest{})
+	health := "/grpc.health.v1.Health/Check"
 	tests := []struct {
+		name      string
+		deadline  time.Duration // the server's MaxDeadline, if not the default
+		call      func(ctx context.Context, conn *grpc.ClientConn)
 		method    string
 		wantLevel string
 		wantCode  string
 		wantError string
 	}{
-		{probeEcho, "INFO", "OK", ""},
-		{probePanic, "ERROR", "Internal", "internal error"},
-		{"/grpc.health.v1.Health/Check", "DEBUG", "OK", ""},
+		{"ok unary", 0, func(ctx context.Context, conn *grpc.ClientConn) {
+			conn.Invoke(ctx, probeEcho, wrapperspb.String(secret), &wrapperspb.StringValue{})
+		}, probeEcho, "DEBUG", "OK", ""},
+		{"failed unary", 20 * time.Millisecond, func(ctx context.Context, conn *grpc.ClientConn) {
+			// The server's deadline cap ends the call.
+			conn.Invoke(ctx, probeSleep, wrapperspb.Int64(5000), &emptypb.Empty{})
+		}, probeSleep, "INFO", "DeadlineExceeded", ""},
+		{"slow unary", 0, func(ctx context.Context, conn *grpc.ClientConn) {
+			conn.Invoke(ctx, probeSleep, wrapperspb.Int64(300), &emptypb.Empty{})
+		}, probeSleep, "WARN", "OK", ""},
+		{"panic", 0, func(ctx context.Context, conn *grpc.ClientConn) {
+			conn.Invoke(ctx, probePanic, &emptypb.Empty{}, &emptypb.Empty{})
+		}, probePanic, "ERROR", "Internal", "internal error"},
+		{"health", 0, func(ctx context.Context, conn *grpc.ClientConn) {
+			healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
+		}, health, "DEBUG", "OK", ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.method, func(t *testing.T) {
-			recs := callRecords(t, e.logs, tt.method)
+		t.Run(tt.name, func(t *testing.T) {
+			e := start(t, Config{SlowCall: 200 * time.Millisecond, MaxDeadline: tt.deadline}, Registrar{})
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			tt.call(ctx, e.conn)
+			// The client can see the end of a call before the server logs it.
+			var recs []map[string]any
+			for deadline := time.Now().Add(2 * time.Second); len(recs) == 0 && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond)
+				recs = callRecords(t, e.logs, tt.method)
+			}
 			if len(recs) != 1 {
 				t.Fatalf("got %d records, want 1: %v", len(recs), recs)
 			}
-			rec := recs[0]
-			if got := rec["level"]; got != tt.wantLevel {
-				t.Errorf("level = %v, want %v", got, tt.wantLevel)
-			}
-			if got := rec["code"]; got != tt.wantCode {
-				t.Errorf("code = %v, want %v", got, tt.wantCode)
-			}
-			if got, _ := rec["error"].(string); got != tt.wantError {
-				t.Errorf("error = %q, want %q", got, tt.wantError)
-			}
-			if _, ok := rec["duration_ms"].(float64); !ok {
-				t.Errorf("duration_ms = %v, want a number", rec["duration_ms"])
-			}
-			if peer, _ := rec["peer"].(string); !strings.HasPrefix(peer, "127.0.0.1:") {
-				t.Errorf("peer = %q, want 127.0.0.1:port", peer)
+			checkCallRecord(t, recs[0], tt.wantLevel, tt.wantCode, tt.wantError)
+			if strings.Contains(e.logs.String(), "52.0907") {
+				t.Errorf("logs contain a request message:\n%s", e.logs.String())
 			}
 		})
 	}
-	if strings.Contains(e.logs.String(), "52.0907") {
-		t.Errorf("logs contain a request message:\n%s", e.logs.String())
+}
+
+// checkCallRecord checks one per-call log record.
+func checkCallRecord(t *testing.T, rec map[string]any, wantLevel, wantCode, wantError string) {
+	t.Helper()
+	if got := rec["level"]; got != wantLevel {
+		t.Errorf("level = %v, want %v", got, wantLevel)
+	}
+	if got := rec["code"]; got != wantCode {
+		t.Errorf("code = %v, want %v", got, wantCode)
+	}
+	if got, _ := rec["error"].(string); got != wantError {
+		t.Errorf("error = %q, want %q", got, wantError)
+	}
+	if _, ok := rec["duration_ms"].(float64); !ok {
+		t.Errorf("duration_ms = %v, want a number", rec["duration_ms"])
+	}
+	if peer, _ := rec["peer"].(string); !strings.HasPrefix(peer, "127.0.0.1:") {
+		t.Errorf("peer = %q, want 127.0.0.1:port", peer)
 	}
 }
 

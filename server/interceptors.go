@@ -15,41 +15,62 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// callLogger writes one line per call. It never logs request or response
-// messages: they can hold volunteers' coordinates.
-type callLogger struct{ log *slog.Logger }
+// callLogger writes one line per call at a level that keeps the log
+// readable at a city's call rates: streams when they end and failed unary
+// calls at Info, unary calls taking slow or longer at Warn, server faults at
+// Error, and successful unary calls (a phone's location batch, a console's
+// search: thousands a second), health checks, reflection and calls refused
+// for a caller's limits at Debug only; the metrics count every call. It
+// never logs request or response messages: they can hold volunteers'
+// coordinates.
+type callLogger struct {
+	log  *slog.Logger
+	slow time.Duration
+}
 
 func (l callLogger) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	start := time.Now()
 	resp, err := handler(ctx, req)
-	l.record(ctx, "grpc call", info.FullMethod, err, start)
+	code, took := status.Code(err), time.Since(start)
+	level := slog.LevelDebug
+	switch {
+	case took >= l.slow:
+		level = slog.LevelWarn
+	case code != codes.OK && code != codes.ResourceExhausted && !isInfraMethod(info.FullMethod):
+		level = slog.LevelInfo
+	}
+	l.record(ctx, level, "grpc call", info.FullMethod, err, took)
 	return resp, err
 }
 
 func (l callLogger) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	start := time.Now()
 	err := handler(srv, ss)
-	l.record(ss.Context(), "grpc stream", info.FullMethod, err, start)
+	level := slog.LevelInfo
+	if isInfraMethod(info.FullMethod) || status.Code(err) == codes.ResourceExhausted {
+		level = slog.LevelDebug
+	}
+	l.record(ss.Context(), level, "grpc stream", info.FullMethod, err, time.Since(start))
 	return err
 }
 
-func (l callLogger) record(ctx context.Context, msg, method string, err error, start time.Time) {
+// record logs one call at level, or at Error for a server fault.
+func (l callLogger) record(ctx context.Context, level slog.Level, msg, method string, err error, took time.Duration) {
 	code := status.Code(err)
-	level := slog.LevelInfo
-	if isInfraMethod(method) || code == codes.ResourceExhausted {
-		// Refusals of callers over their limits are counted in the
-		// metrics; at Info a hammering caller would flood the log.
-		level = slog.LevelDebug
+	fault := code == codes.Internal || code == codes.Unknown || code == codes.DataLoss
+	if fault {
+		level = slog.LevelError
+	}
+	if !l.log.Enabled(ctx, level) {
+		return
 	}
 	attrs := []slog.Attr{
 		slog.String("method", method),
 		slog.String("code", code.String()),
-		slog.Float64("duration_ms", float64(time.Since(start))/float64(time.Millisecond)),
+		slog.Float64("duration_ms", float64(took)/float64(time.Millisecond)),
 		slog.String("peer", peerAddr(ctx)),
 	}
-	switch code {
-	case codes.Internal, codes.Unknown, codes.DataLoss:
-		level = slog.LevelError
+	if fault {
 		attrs = append(attrs, slog.String("error", status.Convert(err).Message()))
 	}
 	l.log.LogAttrs(ctx, level, msg, attrs...)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	goruntime "runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -107,7 +108,7 @@ func New(cfg Config, log *slog.Logger, r Registrar) (*Server, error) {
 }
 
 func newGRPCServer(cfg Config, log *slog.Logger, m *metrics, r Registrar) *grpc.Server {
-	logging, rec := callLogger{log: log}, recoverer{log: log}
+	logging, rec := callLogger{log: log, slow: cfg.SlowCall}, recoverer{log: log}
 	unaryCap, streamCap := deadlineCap{limit: cfg.MaxDeadline}, deadlineCap{limit: cfg.StreamMaxDeadline}
 	gw := gatewayPeer{}
 	return grpc.NewServer(
@@ -119,6 +120,7 @@ func newGRPCServer(cfg Config, log *slog.Logger, m *metrics, r Registrar) *grpc.
 			PermitWithoutStream: true,
 		}),
 		grpc.KeepaliveParams(cfg.keepaliveParams()),
+		grpc.NumStreamWorkers(uint32(goruntime.GOMAXPROCS(0))),
 		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{gw.unary, m.unary, logging.unary, rec.unary,
 			unaryCap.unary}, r.Unary...)...),
 		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{gw.stream, m.stream, logging.stream, rec.stream,

@@ -46,6 +46,8 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	fs.StringVar(&c.Store, "store", "memory", "storage engine: memory (embedded) or redis")
 	fs.StringVar(&c.RedisURL, "redis-url", "redis://127.0.0.1:6379/0", "Redis URL for -store redis")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.Server.SlowCall, "log-slow-calls", time.Second,
+		"a unary call taking this long or longer is logged at warn; faster successful ones only at debug")
 	fs.DurationVar(&c.Server.MaxDeadline, "max-deadline", 30*time.Second, "server-side cap on a call's deadline")
 	fs.DurationVar(&c.Server.ShutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight calls get at shutdown")
 	fs.IntVar(&c.Server.MaxRecvMsgBytes, "max-message-bytes", 64<<20, "largest gRPC message or HTTP body accepted")
