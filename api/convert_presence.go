@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strconv"
+
 	"github.com/uber/h3-go/v4"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -40,7 +42,7 @@ func endedShiftToProto(r presence.Record) *gridwatchv1.Shift {
 // circlesToProto returns the response circles as role may see them: only
 // dispatchers get positions and resolution-8 cells, everyone else the
 // resolution-7 parent cells. The messages of all responders share two
-// allocations.
+// allocations, and their names and cells one string.
 func circlesToProto(cs []presence.Circle, role Role) *gridwatchv1.FindRespondersResponse {
 	n := 0
 	for _, c := range cs {
@@ -52,6 +54,7 @@ func circlesToProto(cs []presence.Circle, role Role) *gridwatchv1.FindResponders
 	if precise {
 		positions = make([]gridwatchv1.LatLng, n)
 	}
+	text := newRankedText(cs, n, precise)
 	resp := &gridwatchv1.FindRespondersResponse{Circles: make([]*gridwatchv1.ResponseCircle, len(cs))}
 	k := 0
 	for i, c := range cs {
@@ -61,13 +64,14 @@ func circlesToProto(cs []presence.Circle, role Role) *gridwatchv1.FindResponders
 		}
 		for j, r := range c.Responders {
 			m := &entries[k]
-			fillRanked(m, r)
+			m.Responder, m.Cell = text.name(k), text.cell(k)
+			m.Kind = responderKindToProto(r.Kind)
+			m.TravelMode = travelModeToProto(r.Mode)
+			m.EtaSeconds = r.ETASeconds
+			m.DistanceM = r.DistanceM
 			if precise {
-				m.Cell = cellString(r.Cell)
 				positions[k] = gridwatchv1.LatLng{Latitude: r.Position.Lat, Longitude: r.Position.Lng}
 				m.Position = &positions[k]
-			} else {
-				m.Cell = cellString(coarseCell(r.Cell))
 			}
 			rc.Responders[j] = m
 			k++
@@ -77,14 +81,49 @@ func circlesToProto(cs []presence.Circle, role Role) *gridwatchv1.FindResponders
 	return resp
 }
 
-// fillRanked sets the fields of m everyone may see.
-func fillRanked(m *gridwatchv1.RankedResponder, r presence.Ranked) {
-	m.Responder = resourceName(responders, r.ID)
-	m.Kind = responderKindToProto(r.Kind)
-	m.TravelMode = travelModeToProto(r.Mode)
-	m.EtaSeconds = r.ETASeconds
-	m.DistanceM = r.DistanceM
+// rankedText is the names and cells of ranked responders in one string:
+// responder k's name is s[ends[2k-1]:ends[2k]] and its cell the next span
+// (ends[-1] being 0).
+type rankedText struct {
+	s    string
+	ends []int
 }
+
+// newRankedText writes the names and the cells, coarsened unless precise,
+// of cs's n responders in order.
+func newRankedText(cs []presence.Circle, n int, precise bool) rankedText {
+	// "responders/" + a typical id + a 15-digit cell.
+	b := make([]byte, 0, n*(len(responders)+1+8+15))
+	ends := make([]int, 0, 2*n)
+	for _, c := range cs {
+		for _, r := range c.Responders {
+			if r.ID != "" {
+				b = append(append(b, responders+"/"...), r.ID...)
+			}
+			ends = append(ends, len(b))
+			cell := r.Cell
+			if !precise {
+				cell = coarseCell(cell)
+			}
+			if cell != 0 {
+				b = strconv.AppendUint(b, uint64(cell), 16)
+			}
+			ends = append(ends, len(b))
+		}
+	}
+	return rankedText{s: string(b), ends: ends}
+}
+
+func (t rankedText) span(i int) string {
+	start := 0
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.s[start:t.ends[i]]
+}
+
+func (t rankedText) name(k int) string { return t.span(2 * k) }
+func (t rankedText) cell(k int) string { return t.span(2*k + 1) }
 
 // coarseCell returns the resolution-7 parent of c, or 0 if c is not a
 // valid cell at resolution 7 or finer: a cell that cannot be coarsened is

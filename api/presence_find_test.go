@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
+	"github.com/gridwatch/gridwatch/presence"
 )
 
 // mustFind searches around scene as role ("": the test client's default);
@@ -208,6 +209,49 @@ func TestCoarseCell(t *testing.T) {
 	for _, tt := range tests {
 		if got := coarseCell(tt.in); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCirclesToProtoText checks the names and cells circlesToProto slices
+// out of one string against building each on its own, for both kinds of
+// caller, including an empty id and cells that cannot be shown.
+func TestCirclesToProtoText(t *testing.T) {
+	cell8, err := h3.LatLngToCell(h3.NewLatLng(41.8, 123.43), 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell5, err := cell8.Parent(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranked := func(id string, c h3.Cell) presence.Ranked {
+		return presence.Ranked{Candidate: presence.Candidate{ID: id, Cell: c}}
+	}
+	cs := []presence.Circle{
+		{MaxETASeconds: 60, Responders: []presence.Ranked{ranked("a1", cell8), ranked("", cell8)}},
+		{MaxETASeconds: 180},
+		{MaxETASeconds: 300, Responders: []presence.Ranked{ranked("long-responder-id-0042", 0), ranked("b", cell5)}},
+	}
+	for _, role := range []Role{RoleVolunteer, RoleDispatcher} {
+		resp := circlesToProto(cs, role)
+		for i, c := range cs {
+			got := resp.GetCircles()[i].GetResponders()
+			if len(got) != len(c.Responders) {
+				t.Fatalf("%s: circle %d: got %d responders, want %d", role, i, len(got), len(c.Responders))
+			}
+			for j, r := range c.Responders {
+				wantCell := r.Cell
+				if !role.SeesPositions() {
+					wantCell = coarseCell(wantCell)
+				}
+				if got, want := got[j].GetResponder(), resourceName(responders, r.ID); got != want {
+					t.Errorf("%s: circle %d #%d: name %q, want %q", role, i, j, got, want)
+				}
+				if got, want := got[j].GetCell(), cellString(wantCell); got != want {
+					t.Errorf("%s: circle %d #%d: cell %q, want %q", role, i, j, got, want)
+				}
+			}
 		}
 	}
 }
