@@ -48,7 +48,7 @@ func (a *app) loadFindCmd() *cobra.Command {
 				return errors.New("want --concurrency ≥ 1")
 			}
 			ctx := a.withCredentials(cmd.Context())
-			if _, err := a.setup(ctx, &f, cmd.ErrOrStderr()); err != nil {
+			if _, err := a.setup(ctx, cmd, &f); err != nil {
 				return err
 			}
 			res, err := a.find(ctx, &f, conc)
@@ -106,12 +106,13 @@ func findWorker(ctx context.Context, pres gridwatchv1.PresenceServiceClient, hea
 	f *loadFlags, rng *rand.Rand, until time.Time) (finderStats, error) {
 	var st finderStats
 	for time.Now().Before(until) {
+		point := f.randomPoint(rng) // untimed: with --area, drawing costs microseconds
 		t0 := time.Now()
 		if _, err := health.Check(ctx, &healthpb.HealthCheckRequest{}); err != nil {
 			return st, fmt.Errorf("health check: %w", err)
 		}
 		t1 := time.Now()
-		resp, err := pres.FindResponders(ctx, &gridwatchv1.FindRespondersRequest{Point: f.randomPoint(rng)})
+		resp, err := pres.FindResponders(ctx, &gridwatchv1.FindRespondersRequest{Point: point})
 		if err != nil {
 			return st, fmt.Errorf("FindResponders: %w", err)
 		}

@@ -51,7 +51,7 @@ func (a *app) loadIngestCmd() *cobra.Command {
 				return errors.New("want --streams ≥ 1, --window ≥ 1 and --responders ≥ --streams")
 			}
 			ctx := a.withCredentials(cmd.Context())
-			rows, err := a.setup(ctx, &f, cmd.ErrOrStderr())
+			rows, err := a.setup(ctx, cmd, &f)
 			if err != nil {
 				return err
 			}
