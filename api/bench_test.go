@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
@@ -135,56 +136,90 @@ func p50(ds []time.Duration) float64 {
 // BenchmarkGRPC compares a FindResponders call over 60,000 responders with
 // the emptiest unary call, grpc.health.v1 Check, on the same server; both
 // report their median latency, and find-responders the ratio of the two.
+// The floor sub-benchmarks time, at the same points, the two parts of a
+// find that no server can skip: the search itself (the presence service,
+// no API) and encoding plus decoding its reply. floor-ratio is
+// (empty + search + codec) / empty, the least ratio a server adding nothing
+// else could reach here.
 func BenchmarkGRPC(b *testing.B) {
 	s := startBenchServer(b, Config{})
 	s.place(b, 60_000)
 	health := healthpb.NewHealthClient(s.conn)
 	pres := gridwatchv1.NewPresenceServiceClient(s.conn)
 	ctx := withRole(context.Background(), "dispatcher")
-	var emptyP50 float64
-	b.Run("empty-unary", func(b *testing.B) {
-		ds := make([]time.Duration, 0, b.N)
-		for b.Loop() {
-			t0 := time.Now()
-			if _, err := health.Check(ctx, &healthpb.HealthCheckRequest{}); err != nil {
-				b.Fatal(err)
-			}
-			ds = append(ds, time.Since(t0))
+	// Steady state: 4,096 query points over the city, each asked once
+	// before timing so that the engine's per-cell search disks are built.
+	rng := rand.New(rand.NewPCG(3, 4))
+	reqs := make([]*gridwatchv1.FindRespondersRequest, 4096)
+	replies := make([]*gridwatchv1.FindRespondersResponse, len(reqs))
+	for i := range reqs {
+		reqs[i] = &gridwatchv1.FindRespondersRequest{Point: latLngToProto(city(b).Point(rng))}
+		var err error
+		if replies[i], err = pres.FindResponders(ctx, reqs[i]); err != nil {
+			b.Fatal(err)
 		}
-		emptyP50 = p50(ds)
-		b.ReportMetric(emptyP50, "p50-µs")
+	}
+	var emptyP50, searchP50 float64
+	b.Run("empty-unary", func(b *testing.B) {
+		emptyP50 = timeP50(b, func(int) error {
+			_, err := health.Check(ctx, &healthpb.HealthCheckRequest{})
+			return err
+		})
 	})
 	b.Run("find-responders", func(b *testing.B) {
-		// Steady state: 4,096 query points over the city, each asked once
-		// before timing so that the engine's per-cell search disks are built.
-		rng := rand.New(rand.NewPCG(3, 4))
-		reqs := make([]*gridwatchv1.FindRespondersRequest, 4096)
-		for i := range reqs {
-			reqs[i] = &gridwatchv1.FindRespondersRequest{Point: latLngToProto(city(b).Point(rng))}
-			if _, err := pres.FindResponders(ctx, reqs[i]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		ds := make([]time.Duration, 0, b.N)
-		found, i := 0, 0
-		for b.Loop() {
-			t0 := time.Now()
+		found := 0
+		p := timeP50(b, func(i int) error {
 			resp, err := pres.FindResponders(ctx, reqs[i%len(reqs)])
-			if err != nil {
-				b.Fatal(err)
-			}
-			ds = append(ds, time.Since(t0))
 			for _, c := range resp.GetCircles() {
 				found += len(c.GetResponders())
 			}
-			i++
-		}
-		b.ReportMetric(p50(ds), "p50-µs")
-		b.ReportMetric(float64(found)/float64(len(ds)), "responders/op")
+			return err
+		})
+		b.ReportMetric(float64(found)/float64(b.N), "responders/op")
 		if emptyP50 > 0 {
-			b.ReportMetric(p50(ds)/emptyP50, "p50-ratio")
+			b.ReportMetric(p/emptyP50, "p50-ratio")
 		}
 	})
+	b.Run("floor-search", func(b *testing.B) {
+		searchP50 = timeP50(b, func(i int) error {
+			_, err := s.pres.FindResponders(context.Background(), presence.Query{Point: latLngFromProto(reqs[i%len(reqs)].GetPoint())})
+			return err
+		})
+	})
+	b.Run("floor-codec", func(b *testing.B) {
+		p := timeP50(b, func(i int) error { return codecRoundTrip(replies[i%len(replies)]) })
+		if emptyP50 > 0 && searchP50 > 0 {
+			b.ReportMetric((emptyP50+searchP50+p)/emptyP50, "floor-ratio")
+		}
+	})
+}
+
+// timeP50 times call(i) for i = 0, 1, … and reports the median latency.
+func timeP50(b *testing.B, call func(i int) error) float64 {
+	ds := make([]time.Duration, 0, b.N)
+	i := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if err := call(i); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(t0))
+		i++
+	}
+	p := p50(ds)
+	b.ReportMetric(p, "p50-µs")
+	return p
+}
+
+// codecRoundTrip does to a FindResponders reply what gRPC does to it on
+// the way: the server encodes it, the client decodes it.
+func codecRoundTrip(reply *gridwatchv1.FindRespondersResponse) error {
+	buf, err := proto.Marshal(reply)
+	if err != nil {
+		return err
+	}
+	var out gridwatchv1.FindRespondersResponse
+	return proto.Unmarshal(buf, &out)
 }
 
 // Stream ingest: benchStreams streams, each keeping benchWindow updates

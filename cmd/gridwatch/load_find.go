@@ -11,7 +11,9 @@ import (
 
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 )
 
 // findResult is what "load find" prints.
@@ -21,6 +23,7 @@ type findResult struct {
 	DurationS    float64   `json:"duration_s"`
 	FindsPerS    float64   `json:"finds_per_second"`
 	MeanReturned float64   `json:"mean_responders_returned"`
+	OutOfScope   int       `json:"out_of_scope"`
 	Find         latencies `json:"find_latency"`
 	Health       latencies `json:"health_latency"`
 	P50Ratio     float64   `json:"p50_ratio"`
@@ -30,6 +33,7 @@ type findResult struct {
 type finderStats struct {
 	find, health []time.Duration
 	returned     int
+	outOfScope   int
 }
 
 func (a *app) loadFindCmd() *cobra.Command {
@@ -89,6 +93,7 @@ func (a *app) find(ctx context.Context, f *loadFlags, conc int) (findResult, err
 	for _, s := range stats {
 		finds, checks = append(finds, s.find...), append(checks, s.health...)
 		returned += s.returned
+		res.OutOfScope += s.outOfScope
 	}
 	res.FindsPerS = float64(len(finds)) / res.DurationS
 	if len(finds) > 0 {
@@ -101,7 +106,10 @@ func (a *app) find(ctx context.Context, f *loadFlags, conc int) (findResult, err
 	return res, nil
 }
 
-// findWorker alternates health checks and searches until the deadline.
+// findWorker alternates health checks and searches until the deadline. A
+// point outside the caller's scope (a dispatcher's token, an --area wider
+// than the grids of its units or crossing gaps between them) is counted
+// and its pair of calls left out of the latencies.
 func findWorker(ctx context.Context, pres gridwatchv1.PresenceServiceClient, health healthpb.HealthClient,
 	f *loadFlags, rng *rand.Rand, until time.Time) (finderStats, error) {
 	var st finderStats
@@ -113,6 +121,10 @@ func findWorker(ctx context.Context, pres gridwatchv1.PresenceServiceClient, hea
 		}
 		t1 := time.Now()
 		resp, err := pres.FindResponders(ctx, &gridwatchv1.FindRespondersRequest{Point: point})
+		if status.Code(err) == codes.PermissionDenied {
+			st.outOfScope++
+			continue
+		}
 		if err != nil {
 			return st, fmt.Errorf("FindResponders: %w", err)
 		}
@@ -130,6 +142,9 @@ func findTable(w io.Writer, r findResult) {
 	row(w, "concurrency", r.Concurrency)
 	row(w, "finds/s", fmt.Sprintf("%.0f", r.FindsPerS))
 	row(w, "responders returned per find", fmt.Sprintf("%.1f", r.MeanReturned))
+	if r.OutOfScope > 0 {
+		row(w, "points out of the caller's scope (left out)", r.OutOfScope)
+	}
 	row(w, "FindResponders p50 / p90 / p99", fmt.Sprintf("%.3f / %.3f / %.3f ms", r.Find.P50, r.Find.P90, r.Find.P99))
 	row(w, "health Check p50 / p90 / p99", fmt.Sprintf("%.3f / %.3f / %.3f ms", r.Health.P50, r.Health.P90, r.Health.P99))
 	row(w, "p50 ratio", fmt.Sprintf("%.2f", r.P50Ratio))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gridwatch/gridwatch/auth"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/geo"
 )
@@ -253,6 +254,29 @@ func TestLoadFindArea(t *testing.T) {
 		t.Errorf("responders: got %v, want 300", res["responders"])
 	}
 	for _, k := range []string{"finds_per_second", "mean_responders_returned"} {
+		if v, ok := res[k].(float64); !ok || v <= 0 {
+			t.Errorf("%s: got %v, want > 0", k, res[k])
+		}
+	}
+}
+
+// TestLoadFindOutOfScope runs load find as a dispatcher of hp-st, whose
+// grid covers part of the two districts: the points outside it are counted
+// and left out, the others measured.
+func TestLoadFindOutOfScope(t *testing.T) {
+	addr := startServer(t)
+	setup := append([]string{"load", "find", "--responders", "300", "--duration", "50ms"}, loadDistricts...)
+	if _, err := run(t, addr, setup...); err != nil {
+		t.Fatalf("gridwatch %v: %v", setup, describe(err))
+	}
+	args := append([]string{"load", "find", "--responders", "300", "--skip-setup", "--duration", "500ms", "-o", "json",
+		"--token", issueFor(auth.RoleDispatcher)}, loadDistricts...)
+	out, err := run(t, addr, args...)
+	if err != nil {
+		t.Fatalf("gridwatch %v: %v", args, describe(err))
+	}
+	res := jsonObject(t, out)
+	for _, k := range []string{"finds_per_second", "out_of_scope"} {
 		if v, ok := res[k].(float64); !ok || v <= 0 {
 			t.Errorf("%s: got %v, want > 0", k, res[k])
 		}
