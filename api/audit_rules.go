@@ -1,6 +1,8 @@
 package api
 
 import (
+	"slices"
+
 	"github.com/uber/h3-go/v4"
 
 	"github.com/gridwatch/gridwatch/audit"
@@ -45,22 +47,39 @@ type auditTarget struct {
 	cell    h3.Cell
 }
 
-// add returns t with o's objects appended (once each) and o's cell if t
-// has none.
+// add returns t with o's objects appended, each name once, and o's cell
+// if t has none.
 func (t auditTarget) add(o auditTarget) auditTarget {
-	out := auditTarget{objects: append([]string(nil), t.objects...), cell: t.cell}
-	seen := make(map[string]bool, len(t.objects))
-	for _, n := range t.objects {
-		seen[n] = true
-	}
-	for _, n := range o.objects {
-		if !seen[n] {
-			seen[n] = true
-			out.objects = append(out.objects, n)
-		}
+	out := auditTarget{cell: t.cell}
+	if n := len(t.objects) + len(o.objects); n > 0 {
+		out.objects = dedupe(append(append(make([]string, 0, n), t.objects...), o.objects...))
 	}
 	if out.cell == 0 {
 		out.cell = o.cell
+	}
+	return out
+}
+
+// nameScanMax is the longest list dedupe searches by a scan, not a set.
+const nameScanMax = 32
+
+// dedupe drops the repeats of names in place, keeping first ones in order.
+func dedupe(names []string) []string {
+	out := names[:0] // written behind the reading
+	if len(names) <= nameScanMax {
+		for _, n := range names {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]struct{}, len(names))
+	for _, n := range names {
+		if _, ok := seen[n]; !ok {
+			seen[n] = struct{}{}
+			out = append(out, n)
+		}
 	}
 	return out
 }
@@ -226,15 +245,17 @@ func disclosed(resp any) auditTarget {
 			circles = append(circles, s.GetCircles()...)
 		}
 	}
-	var t auditTarget
-	seen := map[string]bool{}
+	n := 0
+	for _, c := range circles {
+		n += len(c.GetResponders())
+	}
+	shown := make([]string, 0, n)
 	for _, c := range circles {
 		for _, r := range c.GetResponders() {
-			if n := r.GetResponder(); r.GetPosition() != nil && !seen[n] {
-				seen[n] = true
-				t.objects = append(t.objects, n)
+			if r.GetPosition() != nil {
+				shown = append(shown, r.GetResponder())
 			}
 		}
 	}
-	return t
+	return auditTarget{objects: dedupe(shown)}
 }

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/gridwatch/gridwatch/audit"
 	gridwatchv1 "github.com/gridwatch/gridwatch/gen/gridwatch/v1"
 	"github.com/gridwatch/gridwatch/geo"
 	"github.com/gridwatch/gridwatch/grid"
@@ -29,8 +30,8 @@ import (
 )
 
 // The benchmarks run the whole server (package server: demultiplexed port,
-// interceptors, health) with the API over the memory engine, on a real
-// loopback port; client and server share the machine.
+// interceptors with the audit trail, health) with the API over the memory
+// engine, on a real loopback port; client and server share the machine.
 //
 //	go test -run '^$' -bench . -benchtime 3s ./api/
 
@@ -67,6 +68,9 @@ func startBenchServer(b testing.TB, cfg Config) *benchServer {
 		b.Fatal(err)
 	}
 	cfg.Grid = svc
+	if cfg.Audit == nil { // as gridwatchd: every dispatcher search is recorded
+		cfg.Audit = audit.NewRecorder(memory.NewAudit(), nil)
+	}
 	importBenchScope(b, svc)
 	unary, stream := testInterceptors(cfg)
 	srv, err := server.New(server.Config{}, nil, server.Registrar{

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,7 +50,8 @@ func (r *Recorder) Record(ctx context.Context, rec Record) (Record, error) {
 // sets them), the cell coarsened to CellResolution (0 if it is not a
 // valid cell at that resolution or finer), strings cut at a character
 // boundary to their caps, objects past MaxObjects dropped and counted in
-// Omitted.
+// Omitted. Its Objects share r's array unless a name had to change; r's
+// are never written.
 func Shape(r Record) Record {
 	r.ID, r.At = ID{}, time.Time{}
 	r.Cell = Coarsen(r.Cell)
@@ -60,11 +62,15 @@ func Shape(r Record) Record {
 		r.Omitted += len(r.Objects) - MaxObjects
 		r.Objects = r.Objects[:MaxObjects]
 	}
-	objs := make([]string, len(r.Objects))
+	copied := false // r.Objects is the caller's array until a name changes
 	for i, o := range r.Objects {
-		objs[i] = clip(o, MaxObjectBytes)
+		if c := clip(o, MaxObjectBytes); c != o {
+			if !copied {
+				r.Objects, copied = slices.Clone(r.Objects), true
+			}
+			r.Objects[i] = c
+		}
 	}
-	r.Objects = objs
 	return r
 }
 

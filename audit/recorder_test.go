@@ -65,8 +65,12 @@ func TestShape(t *testing.T) {
 		objs[i] = "responders/r"
 	}
 	long := strings.Repeat("界", 200) // 600 bytes
+	in := append([]string{long}, objs...)
 	r := audit.Shape(audit.Record{ID: audit.ID{MS: 9}, At: time.Now(), Action: long, Actor: "a\xffb",
-		Objects: append([]string{long}, objs...), Omitted: 2, Cell: fine[0]})
+		Objects: in, Omitted: 2, Cell: fine[0]})
+	if in[0] != long {
+		t.Errorf("Shape wrote the caller's objects: %q", in[0])
+	}
 	if !r.ID.IsZero() || !r.At.IsZero() {
 		t.Errorf("Shape kept ID %v and At %v; the store sets them", r.ID, r.At)
 	}
