@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -232,4 +233,22 @@ func callRecords(t *testing.T, logs *logBuffer, method string) []map[string]any 
 		}
 	}
 	return recs
+}
+
+// TestUnaryWhileStreamsHoldWorkers holds open more streams than the server
+// has stream workers (one per CPU): unary calls must still be served, on
+// goroutines of their own.
+func TestUnaryWhileStreamsHoldWorkers(t *testing.T) {
+	e := start(t, Config{}, Registrar{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for range 2*runtime.GOMAXPROCS(0) + 2 {
+		firstStreamValue(t, ctx, e.conn) // the stream stays open until ctx ends
+	}
+	for i := range 10 {
+		var out wrapperspb.StringValue
+		if err := e.conn.Invoke(ctx, probeEcho, wrapperspb.String("x"), &out); err != nil {
+			t.Fatalf("call %d with the workers held: %v", i, err)
+		}
+	}
 }
