@@ -47,11 +47,25 @@ func coordProblem(name string, v, limit float64) string {
 
 // Haversine returns the great-circle distance between a and b in metres on
 // a sphere of radius 6371008.8 m.
-func Haversine(a, b LatLng) float64 {
-	lat1, lat2 := radians(a.Lat), radians(b.Lat)
-	sinLat := math.Sin((lat2 - lat1) / 2)
-	sinLng := math.Sin(radians(b.Lng-a.Lng) / 2)
-	h := sinLat*sinLat + math.Cos(lat1)*math.Cos(lat2)*sinLng*sinLng
+func Haversine(a, b LatLng) float64 { return NewTarget(b).From(a) }
+
+// Target is a point prepared as Haversine's second argument, for measuring
+// many points to it: its cosine is computed once.
+type Target struct{ lat, lng, cosLat float64 }
+
+// NewTarget prepares b.
+func NewTarget(b LatLng) Target {
+	lat := radians(b.Lat)
+	return Target{lat: lat, lng: b.Lng, cosLat: math.Cos(lat)}
+}
+
+// From returns Haversine(a, b) for the target b, bit for bit: Haversine
+// is this computation.
+func (t Target) From(a LatLng) float64 {
+	lat1 := radians(a.Lat)
+	sinLat := math.Sin((t.lat - lat1) / 2)
+	sinLng := math.Sin(radians(t.lng-a.Lng) / 2)
+	h := sinLat*sinLat + math.Cos(lat1)*t.cosLat*sinLng*sinLng
 	return 2 * earthRadius * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 

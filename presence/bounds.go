@@ -79,6 +79,18 @@ func (qb *queryBounds) distance(c *Candidate) (lo, hi float64) {
 	return lo, hi
 }
 
+// exact returns c's ETA and distance to the target t exactly as
+// Linear.ETA computes them (the same operations on the same values, so the
+// same bits), without its map lookups; ok is false for a candidate the
+// tables do not cover.
+func (b *etaBounds) exact(t geo.Target, c *Candidate) (eta, dist float64, ok bool) {
+	if c.Mode < grid.Walk || c.Mode > grid.Car || c.Kind < 0 || int(c.Kind) >= len(b.mob) {
+		return 0, 0, false
+	}
+	d := t.From(c.Position)
+	return d*b.circuity/b.speedMS[c.Mode] + b.mob[c.Kind], d, true
+}
+
 // eta brackets c's ETA under the model; ok is false for a candidate the
 // tables do not cover, which is then ranked exactly.
 func (b *etaBounds) eta(qb *queryBounds, c *Candidate) (lo, hi float64, ok bool) {

@@ -86,12 +86,19 @@ func (s *Service) rank(sc *scratch, p geo.LatLng) {
 	if useBounds {
 		sc.bracket(s.bounds, &qb, circles)
 	}
+	target := geo.NewTarget(p)
 	for i := range sc.cands {
 		c := &sc.cands[i]
 		if useBounds && sc.skip(i, circles) {
 			continue
 		}
-		eta, dist := s.cfg.Model.ETA(c.Kind, c.Mode, c.Position, p)
+		eta, dist, ok := 0.0, 0.0, false
+		if s.bounds != nil {
+			eta, dist, ok = s.bounds.exact(target, c)
+		}
+		if !ok {
+			eta, dist = s.cfg.Model.ETA(c.Kind, c.Mode, c.Position, p)
+		}
 		if b := bandOf(circles, eta); b < len(circles) {
 			sc.insert(b, rankEntry{eta: eta, dist: dist, i: int32(i)})
 		}
