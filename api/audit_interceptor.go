@@ -100,12 +100,7 @@ func (a auditor) positions(ctx context.Context, req any, method string, rule aud
 	if err != nil {
 		return resp, err
 	}
-	t := rule.targetOf(req).add(note.target)
-	if d := disclosed(resp); len(t.objects) == 0 {
-		t.objects = d.objects // already once each
-	} else {
-		t = t.add(d)
-	}
+	t := rule.targetOf(req).add(note.target).add(disclosed(resp))
 	if _, err := a.rec.Record(ctx, auditRecord(ctx, method, t)); err != nil {
 		return nil, a.fail(ctx, err)
 	}

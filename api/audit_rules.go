@@ -237,11 +237,9 @@ func responseTarget(resp any) auditTarget {
 // once each, in the order first shown.
 func disclosed(resp any) auditTarget {
 	var circles []*gridwatchv1.ResponseCircle
-	unique := false
 	switch m := resp.(type) {
 	case *gridwatchv1.FindRespondersResponse:
 		circles = m.GetCircles()
-		unique = true // its circles are disjoint: a responder appears once
 	case *gridwatchv1.ListCandidatesResponse:
 		for _, s := range m.GetSlots() {
 			circles = append(circles, s.GetCircles()...)
@@ -259,8 +257,5 @@ func disclosed(resp any) auditTarget {
 			}
 		}
 	}
-	if !unique {
-		shown = dedupe(shown)
-	}
-	return auditTarget{objects: shown}
+	return auditTarget{objects: dedupe(shown)}
 }

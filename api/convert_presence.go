@@ -114,6 +114,7 @@ func newRankedText(cs []presence.Circle, n int, precise bool) rankedText {
 	return rankedText{s: string(b), ends: ends}
 }
 
+// span returns the i-th span of t.s.
 func (t rankedText) span(i int) string {
 	start := 0
 	if i > 0 {
