@@ -42,19 +42,7 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	var c config
 	fs := flag.NewFlagSet("gridwatchd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.Listen, "listen", ":8080", "address to serve gRPC, HTTP/JSON, /healthz, /readyz and /metrics on")
-	fs.StringVar(&c.Store, "store", "memory", "storage engine: memory (embedded) or redis")
-	fs.StringVar(&c.RedisURL, "redis-url", "redis://127.0.0.1:6379/0", "Redis URL for -store redis")
-	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	fs.DurationVar(&c.Server.SlowCall, "log-slow-calls", time.Second,
-		"a unary call taking this long or longer is logged at warn; faster successful ones only at debug")
-	fs.DurationVar(&c.Server.MaxDeadline, "max-deadline", 30*time.Second, "server-side cap on a call's deadline")
-	fs.DurationVar(&c.Server.ShutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight calls get at shutdown")
-	fs.IntVar(&c.Server.MaxRecvMsgBytes, "max-message-bytes", 64<<20, "largest gRPC message or HTTP body accepted")
-	fs.IntVar(&c.API.MaxImportBytes, "max-import-bytes", 48<<20, "largest file an import accepts")
-	fs.IntVar(&c.Grid.DefaultResolution, "grid-resolution", 9, "H3 resolution of grid imports that name none (7 to 10)")
-	fs.Float64Var(&c.Grid.MaxGridAreaKm2, "max-grid-area-km2", 5000, "largest area of one grid")
-	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
+	level := serverFlags(fs, &c)
 	model := presenceFlags(fs, &c.Presence)
 	dispatchFlags(fs, &c.Dispatch)
 	clientAuth := tlsFlags(fs, &c.Server.TLS)
@@ -70,28 +58,49 @@ func parseConfig(args []string, lookupEnv func(string) (string, bool)) (config, 
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return c, fmt.Errorf("-log-level: %w", err)
 	}
-	if c.Store != "memory" && c.Store != "redis" {
-		return c, fmt.Errorf("-store %q: want memory or redis", c.Store)
-	}
-	if err := c.Grid.Validate(); err != nil {
-		return c, err
-	}
-	if err := c.Dispatch.check(); err != nil {
-		return c, err
-	}
-	if err := checkTLS(&c.Server.TLS, *clientAuth); err != nil {
-		return c, err
-	}
-	if err := c.Audit.check(); err != nil {
-		return c, err
-	}
-	if err := c.Auth.check(); err != nil {
-		return c, err
-	}
-	if err := c.checkLimits(); err != nil {
+	if err := c.check(*clientAuth); err != nil {
 		return c, err
 	}
 	return c, model.apply(&c.Presence)
+}
+
+// serverFlags adds the flags of the process, the engine, logging, the
+// server's caps and grid imports; it returns the log level's.
+func serverFlags(fs *flag.FlagSet, c *config) *string {
+	fs.StringVar(&c.Listen, "listen", ":8080", "address to serve gRPC, HTTP/JSON, /healthz, /readyz and /metrics on")
+	fs.StringVar(&c.Store, "store", "memory", "storage engine: memory (embedded) or redis")
+	fs.StringVar(&c.RedisURL, "redis-url", "redis://127.0.0.1:6379/0", "Redis URL for -store redis")
+	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.Server.SlowCall, "log-slow-calls", time.Second,
+		"a unary call taking this long or longer is logged at warn; faster successful ones only at debug")
+	fs.DurationVar(&c.Server.MaxDeadline, "max-deadline", 30*time.Second, "server-side cap on a call's deadline")
+	fs.DurationVar(&c.Server.ShutdownTimeout, "shutdown-timeout", 5*time.Second, "how long in-flight calls get at shutdown")
+	fs.IntVar(&c.Server.MaxRecvMsgBytes, "max-message-bytes", 64<<20, "largest gRPC message or HTTP body accepted")
+	fs.IntVar(&c.API.MaxImportBytes, "max-import-bytes", 48<<20, "largest file an import accepts")
+	fs.IntVar(&c.Grid.DefaultResolution, "grid-resolution", 9, "H3 resolution of grid imports that name none (7 to 10)")
+	fs.Float64Var(&c.Grid.MaxGridAreaKm2, "max-grid-area-km2", 5000, "largest area of one grid")
+	fs.IntVar(&c.Grid.MaxCellsPerImport, "max-cells-per-import", 2_000_000, "most H3 cells one grid import may cover")
+	return level
+}
+
+// check validates the parsed flags; clientAuth is -tls-client-auth's.
+func (c *config) check(clientAuth string) error {
+	if c.Store != "memory" && c.Store != "redis" {
+		return fmt.Errorf("-store %q: want memory or redis", c.Store)
+	}
+	for _, check := range []func() error{
+		c.Grid.Validate,
+		c.Dispatch.check,
+		func() error { return checkTLS(&c.Server.TLS, clientAuth) },
+		c.Audit.check,
+		c.Auth.check,
+		c.checkLimits,
+	} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // linearFlags are the flags of the travel-time model, presence.Linear.

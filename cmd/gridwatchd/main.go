@@ -110,6 +110,11 @@ func realMain(ctx context.Context, args []string, stderr *os.File) error {
 	if err != nil {
 		return err
 	}
+	return listenAndServe(ctx, srv, cfg, log)
+}
+
+// listenAndServe serves srv on cfg.Listen until ctx ends.
+func listenAndServe(ctx context.Context, srv *server.Server, cfg config, log *slog.Logger) error {
 	lis, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)

@@ -302,36 +302,14 @@ func (r incidentRec) incident() (dispatch.Incident, error) {
 	src, err := sources.value(h.Source)
 	d.check(err)
 	inc.Source = src
-	if len(h.Kinds) != len(r.Slots) {
-		d.check(fmt.Errorf("%d slots with %d kind lists", len(r.Slots), len(h.Kinds)))
-	}
-	for i, s := range r.Slots {
-		sl := dispatch.Slot{Index: i, Circle: s.Circle, State: slotStates[s.State], Assignee: s.Who}
-		if i < len(h.Kinds) {
-			for _, n := range h.Kinds[i] {
-				k, err := responderKinds.value(n)
-				d.check(err)
-				sl.Kinds = append(sl.Kinds, k)
-			}
-		}
-		inc.Slots = append(inc.Slots, sl)
-	}
+	inc.Slots = d.slots(r.Slots, h.Kinds)
 	for _, o := range r.Offers {
 		inc.Offers = append(inc.Offers, dispatch.Offer{ID: o.ID, IncidentID: r.ID, SlotIndex: o.Slot,
 			ResponderID: o.Responder, Circle: o.Circle, OfferedAt: d.time(o.At), ExpiresAt: d.time(o.Expires),
 			State: offerStates[o.State], ClosedAt: d.time(o.Closed)})
 	}
 	for _, a := range r.Asg {
-		as := dispatch.Assignment{ResponderID: a.Responder, IncidentID: r.ID, SlotIndex: a.Slot,
-			Circle: a.Circle, Manual: a.Manual != 0, OfferID: a.Offer, AcceptedAt: d.time(a.Accepted),
-			ArrivedAt: d.time(a.Arrived), ReleasedAt: d.time(a.Released), Withdrawn: a.Withdrawn != 0}
-		if !as.ArrivedAt.IsZero() {
-			tgt, err := strconv.ParseInt(a.Target, 10, 64)
-			d.check(err)
-			as.TimeToScene = max(0, as.ArrivedAt.Sub(inc.CreatedAt))
-			as.TargetMet = as.TimeToScene <= time.Duration(tgt)
-		}
-		inc.Assignments = append(inc.Assignments, as)
+		inc.Assignments = append(inc.Assignments, d.assignment(a, r.ID, inc.CreatedAt))
 	}
 	for i, e := range r.TL {
 		inc.Timeline = append(inc.Timeline, d.eventOf(i+1, e))
@@ -344,6 +322,40 @@ func (r incidentRec) incident() (dispatch.Incident, error) {
 
 // decoder keeps the first error of a record's fields.
 type decoder struct{ err error }
+
+// slots reads the slots of a record and, for each, its kinds.
+func (d *decoder) slots(recs []slotRec, kinds [][]string) []dispatch.Slot {
+	if len(kinds) != len(recs) {
+		d.check(fmt.Errorf("%d slots with %d kind lists", len(recs), len(kinds)))
+	}
+	var out []dispatch.Slot
+	for i, s := range recs {
+		sl := dispatch.Slot{Index: i, Circle: s.Circle, State: slotStates[s.State], Assignee: s.Who}
+		if i < len(kinds) {
+			for _, n := range kinds[i] {
+				k, err := responderKinds.value(n)
+				d.check(err)
+				sl.Kinds = append(sl.Kinds, k)
+			}
+		}
+		out = append(out, sl)
+	}
+	return out
+}
+
+// assignment reads an assignment of incident id, created at created.
+func (d *decoder) assignment(a asgRec, id string, created time.Time) dispatch.Assignment {
+	as := dispatch.Assignment{ResponderID: a.Responder, IncidentID: id, SlotIndex: a.Slot,
+		Circle: a.Circle, Manual: a.Manual != 0, OfferID: a.Offer, AcceptedAt: d.time(a.Accepted),
+		ArrivedAt: d.time(a.Arrived), ReleasedAt: d.time(a.Released), Withdrawn: a.Withdrawn != 0}
+	if !as.ArrivedAt.IsZero() {
+		tgt, err := strconv.ParseInt(a.Target, 10, 64)
+		d.check(err)
+		as.TimeToScene = max(0, as.ArrivedAt.Sub(created))
+		as.TargetMet = as.TimeToScene <= time.Duration(tgt)
+	}
+	return as
+}
 
 func (d *decoder) check(err error) {
 	if d.err == nil {
