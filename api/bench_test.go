@@ -72,8 +72,24 @@ func startBenchServer(b testing.TB, cfg Config) *benchServer {
 		cfg.Audit = audit.NewRecorder(memory.NewAudit(), nil)
 	}
 	importBenchScope(b, svc)
+	addr := serveBench(b, nil, svc, pres, cfg)
+	conn, err := grpc.NewClient(addr,
+		append(withDefaultToken(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = conn.Close() })
+	return &benchServer{addr: addr, conn: conn, svc: svc, pres: pres}
+}
+
+// serveBench serves the API of svc, pres and cfg, with the test
+// interceptors, on a loopback port until the benchmark ends, running also
+// each of also with the serving context; it returns the address.
+func serveBench(b testing.TB, log *slog.Logger, svc *grid.Service, pres *presence.Service, cfg Config,
+	also ...func(ctx context.Context)) string {
+	b.Helper()
 	unary, stream := testInterceptors(cfg)
-	srv, err := server.New(server.Config{}, nil, server.Registrar{
+	srv, err := server.New(server.Config{}, log, server.Registrar{
 		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
 		Unary:    unary,
 		Stream:   stream,
@@ -87,16 +103,13 @@ func startBenchServer(b testing.TB, cfg Config) *benchServer {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, lis) }()
-	b.Cleanup(func() { cancel(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(),
-		append(withDefaultToken(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
-	if err != nil {
-		b.Fatal(err)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = srv.Serve(ctx, lis) })
+	for _, f := range also {
+		wg.Go(func() { f(ctx) })
 	}
-	b.Cleanup(func() { _ = conn.Close() })
-	return &benchServer{addr: lis.Addr().String(), conn: conn, svc: svc, pres: pres}
+	b.Cleanup(func() { cancel(); wg.Wait() })
+	return lis.Addr().String()
 }
 
 // place puts n synthetic responders ("b00001"…) on shift at random points,

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,7 +25,6 @@ import (
 	"github.com/gridwatch/gridwatch/internal/redistest"
 	"github.com/gridwatch/gridwatch/presence"
 	"github.com/gridwatch/gridwatch/presence/presencetest"
-	"github.com/gridwatch/gridwatch/server"
 	"github.com/gridwatch/gridwatch/store/memory"
 	redisstore "github.com/gridwatch/gridwatch/store/redis"
 )
@@ -137,26 +135,8 @@ func startDispatchBench(b *testing.B, eng dispatchEngine) *dispatchBench {
 	cfg := Config{Logger: log, Grid: svc, Dispatch: disp, Events: events, Arrivals: disp,
 		Audit: audit.NewRecorder(eng.audit, nil)}
 	importBenchScope(b, svc)
-	unary, stream := testInterceptors(cfg)
-	srv, err := server.New(server.Config{}, log, server.Registrar{
-		Register: func(s *grpc.Server) { Register(s, svc, pres, cfg) },
-		Gateway:  RegisterGateway,
-		Unary:    unary,
-		Stream:   stream,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = srv.Serve(ctx, lis) })
-	wg.Go(func() { tickDispatch(ctx, disp) })
-	b.Cleanup(func() { cancel(); wg.Wait() })
-	f := &dispatchBench{addr: lis.Addr().String(), grids: svc, pres: pres, offers: make(chan offerSeen, 4096)}
+	addr := serveBench(b, log, svc, pres, cfg, func(ctx context.Context) { tickDispatch(ctx, disp) })
+	f := &dispatchBench{addr: addr, grids: svc, pres: pres, offers: make(chan offerSeen, 4096)}
 	f.client = gridwatchv1.NewDispatchServiceClient(f.dial(b))
 	return f
 }
